@@ -1,0 +1,169 @@
+/* Zoom's frames: {"module":..., "success":..., "content":...}. A message's
+ * content is the event JSON encoded as a string (sometimes an object). This is
+ * the hot path, so it scans instead of building trees. Pure functions. */
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+/* Compares a scanned key (with its quotes) to a plain name. */
+static bool key_is(const char *k, const char *kend, bool esc, const char *name)
+{
+    size_t n = strlen(name);
+    if (!esc)
+        return (size_t)(kend - k - 2) == n && !memcmp(k + 1, name, n);
+    if ((size_t)(kend - k) > 64)
+        return false;
+    char buf[80];
+    zbuf tmp = {buf, 0, sizeof buf};
+    jscan__unescape(k + 1, kend - 1, &tmp); /* fits: unescaping never grows */
+    return tmp.len == n && !memcmp(buf, name, n);
+}
+
+/* Calls fn for each member of the top-level object; validates all of it. */
+typedef void (*member_fn)(const char *k, const char *kend, bool esc, const char *v,
+                          const char *vend, void *ctx);
+
+static int scan_object(const char *buf, size_t len, member_fn fn, void *ctx)
+{
+    const char *p = jscan__ws(buf, buf + len), *end = buf + len;
+    if (p >= end || *p != '{')
+        return ZWS_E_PROTOCOL;
+    p = jscan__ws(p + 1, end);
+    if (p < end && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            bool esc;
+            const char *k = jscan__ws(p, end), *kend, *v;
+            if (!(kend = jscan__string(k, end, &esc)))
+                return ZWS_E_PROTOCOL;
+            p = jscan__ws(kend, end);
+            if (p >= end || *p++ != ':')
+                return ZWS_E_PROTOCOL;
+            v = jscan__ws(p, end);
+            if (!(p = jscan__value(v, end, 1)))
+                return ZWS_E_PROTOCOL;
+            fn(k, kend, esc, v, p, ctx);
+            p = jscan__ws(p, end);
+            if (p >= end)
+                return ZWS_E_PROTOCOL;
+            if (*p == '}') {
+                p++;
+                break;
+            }
+            if (*p++ != ',')
+                return ZWS_E_PROTOCOL;
+        }
+    }
+    return jscan__ws(p, end) == end ? 0 : ZWS_E_PROTOCOL;
+}
+
+struct env_scan {
+    const char *module, *module_end;
+    bool module_esc;
+    const char *content, *content_end;
+    int success;
+};
+
+static void env_member(const char *k, const char *kend, bool esc, const char *v,
+                       const char *vend, void *ctx)
+{
+    struct env_scan *s = ctx;
+    if (key_is(k, kend, esc, "module")) {
+        s->module = v, s->module_end = vend;
+        if (*v == '"')
+            jscan__string(v, vend, &s->module_esc);
+    } else if (key_is(k, kend, esc, "content")) {
+        s->content = v, s->content_end = vend;
+    } else if (key_is(k, kend, esc, "success")) {
+        s->success = *v == 't' ? 1 : *v == 'f' ? 0 : -1;
+    }
+}
+
+int envelope__parse(const char *buf, size_t len, envelope *out, zbuf *scratch)
+{
+    struct env_scan s = {.success = -1};
+    memset(out, 0, sizeof *out);
+    out->success = -1;
+    int rc = scan_object(buf, len, env_member, &s);
+    if (rc < 0)
+        return rc;
+    out->success = s.success;
+    if (s.module && *s.module == '"') {
+        if (key_is(s.module, s.module_end, s.module_esc, "message"))
+            out->module = MODULE_MESSAGE;
+        else if (key_is(s.module, s.module_end, s.module_esc, "heartbeat"))
+            out->module = MODULE_HEARTBEAT;
+        else if (key_is(s.module, s.module_end, s.module_esc, "build_connection"))
+            out->module = MODULE_BUILD_CONNECTION;
+    }
+    if (s.content && *s.content == '"') {
+        if (jscan__unescape(s.content + 1, s.content_end - 1, scratch) < 0)
+            return ZWS_E_NOMEM;
+    } else if (s.content && *s.content == '{') {
+        scratch->len = 0;
+        if (zbuf__append(scratch, s.content, (size_t)(s.content_end - s.content)) < 0)
+            return ZWS_E_NOMEM;
+        out->content_is_object = true;
+    } else {
+        return 0;
+    }
+    out->content = scratch->data;
+    out->content_len = scratch->len;
+    return 0;
+}
+
+struct event_scan {
+    const char *name, *name_end, *ts, *ts_end;
+    bool name_esc;
+};
+
+static void event_member(const char *k, const char *kend, bool esc, const char *v,
+                         const char *vend, void *ctx)
+{
+    struct event_scan *s = ctx;
+    if (key_is(k, kend, esc, "event")) {
+        s->name = v, s->name_end = vend;
+        if (*v == '"')
+            jscan__string(v, vend, &s->name_esc);
+    } else if (key_is(k, kend, esc, "event_ts")) {
+        s->ts = v, s->ts_end = vend;
+    }
+}
+
+int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_buf)
+{
+    struct event_scan s = {0};
+    memset(out, 0, sizeof *out);
+    int rc = scan_object(json, len, event_member, &s);
+    if (rc < 0)
+        return rc;
+    if (!s.name || *s.name != '"')
+        return ZWS_E_PROTOCOL;
+    if (jscan__unescape(s.name + 1, s.name_end - 1, name_buf) < 0)
+        return ZWS_E_NOMEM;
+    if (memchr(name_buf->data, '\0', name_buf->len))
+        return ZWS_E_PROTOCOL;
+    out->name = name_buf->data;
+    out->name_len = name_buf->len;
+    if (s.ts) {
+        /* a number, or (field types drift) a string holding one */
+        const char *a = s.ts, *b = s.ts_end;
+        if (*a == '"')
+            a++, b--;
+        if (!jscan__int(a, b, &out->ts))
+            out->ts = 0;
+    }
+    return 0;
+}
+
+bool envelope__is_token_failure(const char *content)
+{
+    /* Zoom's wording changes ("token is empty", "Invalid Token", "Token is
+     * invalid"): match the words, not the sentence. */
+    if (!content || !strcasestr(content, "token"))
+        return false;
+    return strcasestr(content, "invalid") || strcasestr(content, "empty") ||
+           strcasestr(content, "expire");
+}

@@ -1,0 +1,363 @@
+/* Private to libzoomws: the client object and the functions its modules share.
+ * Naming: module__verb for cross-file internals; everything else is static. */
+#ifndef ZWS_INTERNAL_H
+#define ZWS_INTERNAL_H
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/ssl.h>
+#include <wslay/wslay.h>
+
+#include "zoomws.h"
+
+#define ZWS_FMT(a, b) __attribute__((format(printf, a, b)))
+
+/* ------------------------------------------------------------ buffers */
+
+/* A growable byte buffer, reused between messages on the hot path. */
+typedef struct zbuf {
+    char *data;
+    size_t len, cap;
+} zbuf;
+
+int zbuf__reserve(zbuf *b, size_t cap);
+int zbuf__append(zbuf *b, const void *data, size_t len);
+void zbuf__wipe(zbuf *b); /* cleanse + free: for buffers that held secrets */
+void zbuf__free(zbuf *b);
+
+/* Frees a heap string after wiping it (secrets, tokens). */
+void secret__free(char *s);
+char *str__dup(const char *s);
+
+/* ------------------------------------------------------------ clock */
+
+int64_t clock__mono_ms(void);
+int64_t clock__wall_ms(void);
+
+/* ------------------------------------------------------------ url.c */
+
+typedef struct zws_url {
+    bool tls;          /* wss:// or https:// */
+    char host[256];    /* without brackets */
+    int port;
+    char path[1024];   /* path and query, at least "/" */
+} zws_url;
+
+/* Parses ws://, wss://, http://, https:// URLs. 0 or ZWS_E_INVALID. */
+int url__parse(const char *text, zws_url *out);
+/* Appends the percent-encoding of s (RFC 3986 unreserved kept). */
+int url__encode(zbuf *out, const char *s);
+/* Finds query parameter name in a URL or query, decodes it into out. 1 found, 0 not, <0 error. */
+int url__query_param(const char *url, const char *name, char *out, size_t outsz);
+
+/* ------------------------------------------------------------ backoff.c */
+
+/* Delay before attempt number `attempt` (1-based) with full jitter:
+ * attempt 1 → 0 (retry at once), then uniform in [0, min(cap, base·2^(n-2))].
+ * rnd is a uniform 32-bit random value (injected for tests). */
+int64_t backoff__delay_ms(int attempt, int64_t base_ms, int64_t cap_ms, uint32_t rnd);
+
+/* ------------------------------------------------------------ log.c */
+
+/* Rewrites line in place: every secret (and any access_token=... value) → "***". */
+void redact__line(char *line, size_t cap, const char *const *secrets, size_t nsecrets);
+
+/* ------------------------------------------------------------ utf8.c */
+
+bool utf8__valid(const unsigned char *s, size_t len);
+
+/* ------------------------------------------------------------ jscan.c */
+
+/* A validating JSON scanner that builds no tree (the hot path). It accepts
+ * exactly what jansson's json_loadb(.., 0, ..) accepts for the parts scanned. */
+#define JSCAN_MAX_DEPTH 2048
+
+/* Skips one value starting at p (leading whitespace allowed). Returns the
+ * position after it, or NULL if invalid. */
+const char *jscan__value(const char *p, const char *end, int depth);
+const char *jscan__ws(const char *p, const char *end);
+/* Skips a string starting at its opening quote; *has_escape tells whether it
+ * contains backslashes. Returns the position after the closing quote or NULL. */
+const char *jscan__string(const char *p, const char *end, bool *has_escape);
+/* Unescapes the string body [p, end) (between the quotes, already validated). */
+int jscan__unescape(const char *p, const char *end, zbuf *out);
+/* Parses a JSON integer token [p, end) into *out; false if not an integer or out of range. */
+bool jscan__int(const char *p, const char *end, int64_t *out);
+
+/* ------------------------------------------------------------ envelope.c */
+
+enum envelope_module {
+    MODULE_UNKNOWN = 0,
+    MODULE_BUILD_CONNECTION,
+    MODULE_HEARTBEAT,
+    MODULE_MESSAGE
+};
+
+typedef struct envelope {
+    enum envelope_module module;
+    int success;          /* 1, 0, or -1 when absent */
+    const char *content;  /* decoded content (NUL-terminated, in scratch), or NULL */
+    size_t content_len;
+    bool content_is_object;
+} envelope;
+
+/* Scans a Zoom frame. 0, or ZWS_E_PROTOCOL when it is not a JSON object. */
+int envelope__parse(const char *buf, size_t len, envelope *out, zbuf *scratch);
+
+typedef struct inner_event {
+    const char *name; /* NUL-terminated, in name_buf */
+    size_t name_len;
+    int64_t ts;
+} inner_event;
+
+/* Scans the inner event object for "event" and "event_ts". 0 or ZWS_E_PROTOCOL
+ * (not an object, or no string "event"). */
+int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_buf);
+
+/* build_connection failure content that means "get a new token". */
+bool envelope__is_token_failure(const char *content);
+
+/* ------------------------------------------------------------ handshake.c */
+
+/* Sec-WebSocket-Accept for a key (base64 SHA-1 of key + GUID). */
+void handshake__accept_for(const char *key, char out[29]);
+/* Fills key (24 chars + NUL) with a random base64 nonce. 0 or ZWS_E_SYSTEM. */
+int handshake__new_key(char key[25]);
+int handshake__request(zbuf *out, const zws_url *url, const char *subscription,
+                       const char *token, const char *key);
+/* Parses an upgrade response. Returns 1 when more bytes are needed, 0 when the
+ * response is a valid 101 (*consumed = header length), or a negative error with
+ * *status and a reason in err. */
+int handshake__parse(const char *buf, size_t len, const char *expected_accept,
+                     int *status, size_t *consumed, char *err, size_t errsz);
+
+/* ------------------------------------------------------------ token.c (pure part) */
+
+typedef struct token_reply {
+    char *access_token; /* heap, wipe with secret__free */
+    int64_t expires_in_s;
+    int error;          /* 0, ZWS_E_AUTH (permanent) or ZWS_E_TOKEN (transient) */
+    char message[256];
+} token_reply;
+
+/* Classifies an HTTP reply from the token endpoint. */
+void token__parse_reply(long http_status, const char *body, size_t len, token_reply *out);
+/* The form body: grant_type=account_credentials&account_id=… or client_credentials. */
+int token__form(zbuf *out, const char *account_id);
+
+/* ------------------------------------------------------------ timers.c */
+
+enum timer_id {
+    TIMER_CURL = 0,   /* libcurl's own timeout */
+    TIMER_BACKOFF,    /* next reconnect attempt */
+    TIMER_CONNECT,    /* connect + TLS + upgrade + build_connection deadline */
+    TIMER_HEARTBEAT,  /* next heartbeat */
+    TIMER_LIVENESS,   /* no frame received since ... */
+    TIMER_REFRESH,    /* proactive token refresh */
+    TIMER_CLOSE,      /* close handshake deadline */
+    TIMER_COUNT
+};
+
+typedef struct timers {
+    int64_t due[TIMER_COUNT]; /* monotonic ms; -1 = off */
+} timers;
+
+void timers__init(timers *t);
+void timers__set(timers *t, enum timer_id id, int64_t due_ms);
+void timers__cancel(timers *t, enum timer_id id);
+/* Earliest deadline, or -1 when none is set. */
+int64_t timers__next(const timers *t);
+/* Returns a due timer (and cancels it), or -1 when none is due at now. */
+int timers__pop_due(timers *t, int64_t now);
+
+/* ------------------------------------------------------------ dispatch.c */
+
+typedef struct handler {
+    int id;
+    bool removed;
+    enum { MATCH_EXACT, MATCH_PREFIX, MATCH_ALL } kind;
+    char *pattern; /* for PREFIX: without the '*' */
+    size_t pattern_len;
+    zws_event_cb cb;
+    void *user;
+} handler;
+
+typedef struct handler_table {
+    handler *items;
+    size_t count, cap;
+    int next_id;
+    int depth; /* > 0 while running handlers: removals are deferred */
+} handler_table;
+
+int dispatch__add(handler_table *t, const char *pattern, zws_event_cb cb, void *user);
+int dispatch__remove(handler_table *t, int id);
+bool dispatch__matches(const handler *h, const char *name, size_t name_len);
+void dispatch__run(handler_table *t, zws_client *c, const zws_event *ev);
+void dispatch__free(handler_table *t);
+
+/* ------------------------------------------------------------ event.c */
+
+struct zws_event {
+    const char *name;
+    int64_t ts;
+    const char *json;
+    size_t json_len;
+    json_t *tree;   /* built on first request; owned */
+    char *owned;    /* copies own one block holding name and json */
+};
+
+void event__reset(zws_event *ev); /* drops the cached tree */
+
+/* ------------------------------------------------------------ status */
+
+struct zws_status {
+    int state, previous, error, permanent, close_code, attempt;
+    int64_t retry_ms, lost_at_ms, gap_ms;
+    char message[512];
+    char close_reason[128];
+};
+
+/* ------------------------------------------------------------ the client */
+
+enum watch_kind { WATCH_WAKE = 1, WATCH_TIMER, WATCH_WS, WATCH_CURL };
+
+struct zws_client {
+    /* configuration */
+    char *account_id, *client_id, *client_secret, *subscription, *oauth_url, *ws_url, *ca_file;
+    bool ws_url_from_subscription;
+    int64_t heartbeat_ms, liveness_ms, token_margin_ms, reconnect_base_ms, reconnect_max_ms;
+    int64_t connect_timeout_ms, http_timeout_ms, max_message_bytes;
+    bool auto_reconnect;
+    int log_level;
+    zws_log_cb log_cb;
+    void *log_user;
+    zws_state_cb state_cb;
+    void *state_user;
+    handler_table handlers;
+
+    /* loop */
+    int epfd, timerfd, wakefd;
+    timers timers;
+    volatile sig_atomic_t stop_requested;
+
+    /* state */
+    int state;
+    int attempt;                /* connection attempts since the last stable connection */
+    int64_t open_since;         /* monotonic ms when OPEN was entered */
+    int64_t lost_at_wall;       /* wall ms when an open connection was lost, 0 if none */
+    int permanent_error;        /* set when CLOSED by a permanent failure */
+    char last_error[512];
+    struct zws_status status;   /* the record passed to the state callback */
+    bool stopping;              /* a stop was requested: no reconnect */
+
+    /* token */
+    CURLM *multi;
+    CURL *token_easy;
+    zbuf token_body;
+    char *token;                /* current access token */
+    int64_t token_expires;      /* monotonic ms */
+    int64_t token_obtained;     /* monotonic ms */
+    char curl_err[CURL_ERROR_SIZE];
+
+    /* transport */
+    CURL *connect_easy;
+    zws_url url;
+    SSL_CTX *ssl_ctx;
+    SSL *ssl;
+    int fd;
+    uint32_t fd_events;        /* what the ws fd is registered for */
+    bool ssl_want_write;       /* the last TLS operation needs the socket writable */
+
+    /* handshake */
+    char ws_key[25];
+    zbuf hs_out;               /* request bytes */
+    size_t hs_sent;
+    zbuf hs_in;                /* response bytes */
+
+    /* framing */
+    wslay_event_context_ptr ws;
+    zbuf prebuf;               /* bytes received after the upgrade response */
+    size_t prebuf_off;
+    bool ws_io_error;
+    int close_code_rx;
+    int deferred_err;          /* a failure found inside a wslay callback */
+    int deferred_close;        /* its close code (0: just drop) */
+    char close_reason_rx[124];
+
+    /* hot path scratch, reused between messages */
+    zbuf content_buf, name_buf;
+    zws_event event;
+    bool in_callback;
+    bool in_dispatch;
+};
+
+/* log.c */
+void log__emit(zws_client *c, int level, const char *fmt, ...) ZWS_FMT(3, 4);
+void log__vformat(zws_client *c, char *buf, size_t cap, const char *fmt, va_list ap);
+/* Records the last error (redacted) and logs it. */
+void client__error(zws_client *c, int code, const char *fmt, ...) ZWS_FMT(3, 4);
+
+/* loop.c */
+int loop__init(zws_client *c);
+void loop__free(zws_client *c);
+int loop__watch(zws_client *c, int fd, enum watch_kind kind, uint32_t events);
+void loop__unwatch(zws_client *c, int fd);
+void loop__wake(zws_client *c);
+void loop__arm(zws_client *c);
+int loop__dispatch(zws_client *c);
+
+/* token.c */
+int token__init(zws_client *c);
+void token__free(zws_client *c);
+int token__start_fetch(zws_client *c);
+void token__cancel(zws_client *c);
+bool token__valid(const zws_client *c);
+void token__invalidate(zws_client *c);
+void token__on_done(zws_client *c, CURL *easy, CURLcode res);
+void token__schedule_refresh(zws_client *c);
+
+/* transport.c */
+int transport__start(zws_client *c);
+void transport__on_connected(zws_client *c, CURL *easy, CURLcode res);
+void transport__io(zws_client *c, uint32_t events);
+void transport__close(zws_client *c);
+void transport__update_interest(zws_client *c);
+/* Raw TLS I/O for the framing layer: >0 bytes, 0 would block, <0 error/closed. */
+ssize_t transport__read(zws_client *c, void *buf, size_t len);
+ssize_t transport__write(zws_client *c, const void *buf, size_t len);
+
+/* ws.c */
+int ws__start(zws_client *c, const char *pre, size_t prelen);
+void ws__free(zws_client *c);
+void ws__io(zws_client *c, bool readable);
+int ws__send_text(zws_client *c, const char *text, size_t len);
+void ws__close(zws_client *c, uint16_t code, const char *reason);
+bool ws__wants_write(const zws_client *c);
+
+/* upgrade.c */
+void client__on_upgrading(zws_client *c);
+void client__upgrade_io(zws_client *c);
+
+/* envelope handling in client.c */
+void client__on_frame(zws_client *c, const char *msg, size_t len);
+
+/* client.c: state machine */
+void client__set_state(zws_client *c, int state);
+int client__start(zws_client *c);
+void client__on_open(zws_client *c);
+void client__on_token(zws_client *c, int err, bool permanent);
+void client__on_upgraded(zws_client *c);
+/* A connection attempt or open connection failed: tear down, then reconnect or close. */
+void client__fail(zws_client *c, int err, bool permanent, int close_code, const char *reason);
+void client__on_timer(zws_client *c, int id);
+/* The close handshake we started has finished. */
+void client__closed(zws_client *c);
+void client__on_stop(zws_client *c);
+
+#endif

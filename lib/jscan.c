@@ -1,0 +1,287 @@
+/* A validating JSON scanner that builds no tree. The receive path uses it to
+ * find a few top-level fields without paying for jansson's allocations; it
+ * accepts and rejects what json_loadb(..., 0, ...) does (differentially fuzzed). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *jscan__ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return p;
+}
+
+static int hex4(const char *p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        int ch = (unsigned char)p[i], d;
+        if (ch >= '0' && ch <= '9') d = ch - '0';
+        else if (ch >= 'a' && ch <= 'f') d = ch - 'a' + 10;
+        else if (ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
+        else return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Length of a valid UTF-8 sequence at p (its first byte >= 0x80), or 0. */
+static size_t utf8_seq(const char *p, const char *end)
+{
+    size_t avail = (size_t)(end - p);
+    size_t n = avail < 4 ? avail : 4;
+    for (size_t k = 2; k <= n; k++)
+        if (utf8__valid((const unsigned char *)p, k))
+            return k;
+    return 0;
+}
+
+const char *jscan__string(const char *p, const char *end, bool *has_escape)
+{
+    *has_escape = false;
+    if (p >= end || *p != '"')
+        return NULL;
+    p++;
+    while (p < end) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '"')
+            return p + 1;
+        if (ch < 0x20)
+            return NULL;
+        if (ch < 0x80 && ch != '\\') {
+            p++;
+            continue;
+        }
+        if (ch >= 0x80) {
+            size_t n = utf8_seq(p, end);
+            if (!n)
+                return NULL;
+            p += n;
+            continue;
+        }
+        *has_escape = true;
+        if (++p >= end)
+            return NULL;
+        switch (*p) {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+            p++;
+            break;
+        case 'u': {
+            if (end - p < 5)
+                return NULL;
+            int u = hex4(p + 1);
+            if (u <= 0) /* invalid, or \u0000 which jansson refuses by default */
+                return NULL;
+            p += 5;
+            if (u >= 0xDC00 && u <= 0xDFFF)
+                return NULL; /* lone low surrogate */
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+                    return NULL;
+                int lo = hex4(p + 2);
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    return NULL;
+                p += 6;
+            }
+            break;
+        }
+        default:
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int jscan__unescape(const char *p, const char *end, zbuf *out)
+{
+    out->len = 0;
+    /* unescaping never grows the text */
+    if (zbuf__reserve(out, (size_t)(end - p) + 1) < 0)
+        return ZWS_E_NOMEM;
+    char *o = out->data;
+    while (p < end) {
+        const char *bs = memchr(p, '\\', (size_t)(end - p));
+        size_t run = bs ? (size_t)(bs - p) : (size_t)(end - p);
+        memcpy(o, p, run);
+        o += run;
+        p += run;
+        if (!bs)
+            break;
+        p++; /* the backslash; the scanner has validated what follows */
+        char ch = *p++;
+        switch (ch) {
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            unsigned cp = (unsigned)hex4(p);
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                unsigned lo = (unsigned)hex4(p + 2);
+                p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            o += put_utf8(o, cp);
+            break;
+        }
+        default: *o++ = ch; break; /* " \ / */
+        }
+    }
+    out->len = (size_t)(o - out->data);
+    *o = '\0';
+    return 0;
+}
+
+bool jscan__int(const char *p, const char *end, int64_t *out)
+{
+    bool neg = false;
+    if (p < end && *p == '-')
+        neg = true, p++;
+    if (p >= end)
+        return false;
+    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, v = 0;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (limit - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+static const char *number(const char *p, const char *end)
+{
+    const char *start = p;
+    bool real = false;
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end)
+        return NULL;
+    if (*p == '0') {
+        p++;
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    } else {
+        return NULL;
+    }
+    if (p < end && *p == '.') {
+        real = true;
+        p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return NULL;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        real = true;
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return NULL;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (!real) {
+        int64_t v;
+        return jscan__int(start, p, &v) ? p : NULL; /* jansson refuses integers beyond int64 */
+    }
+    char tmp[64], *copy = tmp;
+    size_t n = (size_t)(p - start);
+    if (n >= sizeof tmp && !(copy = malloc(n + 1)))
+        return NULL;
+    memcpy(copy, start, n);
+    copy[n] = '\0';
+    errno = 0;
+    double d = strtod(copy, NULL);
+    bool overflow = isinf(d) && errno == ERANGE; /* jansson: "real number overflow" */
+    if (copy != tmp)
+        free(copy);
+    return overflow ? NULL : p;
+}
+
+static const char *literal(const char *p, const char *end, const char *word, size_t n)
+{
+    return ((size_t)(end - p) >= n && !memcmp(p, word, n)) ? p + n : NULL;
+}
+
+const char *jscan__value(const char *p, const char *end, int depth)
+{
+    bool esc;
+    p = jscan__ws(p, end);
+    if (p >= end)
+        return NULL;
+    switch (*p) {
+    case '"':
+        return jscan__string(p, end, &esc);
+    case 't': return literal(p, end, "true", 4);
+    case 'f': return literal(p, end, "false", 5);
+    case 'n': return literal(p, end, "null", 4);
+    case '[':
+        if (depth + 1 > JSCAN_MAX_DEPTH)
+            return NULL;
+        p = jscan__ws(p + 1, end);
+        if (p < end && *p == ']')
+            return p + 1;
+        for (;;) {
+            if (!(p = jscan__value(p, end, depth + 1)))
+                return NULL;
+            p = jscan__ws(p, end);
+            if (p >= end)
+                return NULL;
+            if (*p == ']')
+                return p + 1;
+            if (*p++ != ',')
+                return NULL;
+        }
+    case '{':
+        if (depth + 1 > JSCAN_MAX_DEPTH)
+            return NULL;
+        p = jscan__ws(p + 1, end);
+        if (p < end && *p == '}')
+            return p + 1;
+        for (;;) {
+            p = jscan__ws(p, end);
+            if (!(p = jscan__string(p, end, &esc)))
+                return NULL;
+            p = jscan__ws(p, end);
+            if (p >= end || *p++ != ':')
+                return NULL;
+            if (!(p = jscan__value(p, end, depth + 1)))
+                return NULL;
+            p = jscan__ws(p, end);
+            if (p >= end)
+                return NULL;
+            if (*p == '}')
+                return p + 1;
+            if (*p++ != ',')
+                return NULL;
+        }
+    default:
+        return number(p, end);
+    }
+}
