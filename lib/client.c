@@ -241,7 +241,9 @@ int zws_client_connect(zws_client *c)
         client__error(c, ZWS_E_CONFIG, "cannot connect: invalid WebSocket URL");
         return ZWS_E_CONFIG;
     }
-    return client__start(c);
+    int rc = client__start(c);
+    loop__arm(c); /* the first deadlines were set outside dispatch */
+    return rc;
 }
 
 int zws_client_get_fd(const zws_client *c)

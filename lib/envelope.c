@@ -12,9 +12,11 @@ static bool key_is(const char *k, const char *kend, bool esc, const char *name)
     size_t n = strlen(name);
     if (!esc)
         return (size_t)(kend - k - 2) == n && !memcmp(k + 1, name, n);
-    if ((size_t)(kend - k) > 64)
+    if ((size_t)(kend - k) > 6 * n + 2) /* even all-\u escapes would be shorter */
         return false;
-    char buf[80];
+    char buf[256];
+    if (6 * n + 2 > sizeof buf)
+        return false;
     zbuf tmp = {buf, 0, sizeof buf};
     jscan__unescape(k + 1, kend - 1, &tmp); /* fits: unescaping never grows */
     return tmp.len == n && !memcmp(buf, name, n);

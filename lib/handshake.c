@@ -101,8 +101,11 @@ int handshake__parse(const char *buf, size_t len, const char *expected_accept,
     const char *p = buf, *end = head_end + 2; /* keep the last header's CRLF */
     const char *eol = memmem(p, (size_t)(end - p), "\r\n", 2);
     int code = 0;
-    if ((size_t)(eol - p) < 12 || strncmp(p, "HTTP/1.", 7) || p[8] != ' ' ||
-        sscanf(p + 9, "%3d", &code) != 1 || code < 100 || code > 999) {
+    bool digits = (size_t)(eol - p) >= 12 && p[9] >= '1' && p[9] <= '9' && p[10] >= '0' &&
+                  p[10] <= '9' && p[11] >= '0' && p[11] <= '9' && ((size_t)(eol - p) == 12 || p[12] == ' ');
+    if (digits)
+        code = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+    if (!digits || strncmp(p, "HTTP/1.", 7) || p[8] != ' ') {
         snprintf(err, errsz, "malformed HTTP status line");
         return ZWS_E_HANDSHAKE;
     }

@@ -78,8 +78,9 @@ bool utf8__valid(const unsigned char *s, size_t len);
  * exactly what jansson's json_loadb(.., 0, ..) accepts for the parts scanned. */
 #define JSCAN_MAX_DEPTH 2048
 
-/* Skips one value starting at p (leading whitespace allowed). Returns the
- * position after it, or NULL if invalid. */
+/* Skips one value starting at p (leading whitespace allowed); depth is the
+ * number of containers around it (0 at the top). Returns the position after
+ * it, or NULL if invalid. */
 const char *jscan__value(const char *p, const char *end, int depth);
 const char *jscan__ws(const char *p, const char *end);
 /* Skips a string starting at its opening quote; *has_escape tells whether it
@@ -286,8 +287,7 @@ struct zws_client {
     size_t prebuf_off;
     bool ws_io_error;
     int close_code_rx;
-    int deferred_err;          /* a failure found inside a wslay callback */
-    int deferred_close;        /* its close code (0: just drop) */
+    int deferred_err;          /* Zoom refused us inside a wslay callback: act after it */
     char close_reason_rx[124];
 
     /* hot path scratch, reused between messages */

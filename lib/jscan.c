@@ -232,6 +232,8 @@ static const char *literal(const char *p, const char *end, const char *word, siz
 const char *jscan__value(const char *p, const char *end, int depth)
 {
     bool esc;
+    if (depth >= JSCAN_MAX_DEPTH)
+        return NULL; /* jansson counts every value, scalars too, against its limit */
     p = jscan__ws(p, end);
     if (p >= end)
         return NULL;
@@ -242,8 +244,6 @@ const char *jscan__value(const char *p, const char *end, int depth)
     case 'f': return literal(p, end, "false", 5);
     case 'n': return literal(p, end, "null", 4);
     case '[':
-        if (depth + 1 > JSCAN_MAX_DEPTH)
-            return NULL;
         p = jscan__ws(p + 1, end);
         if (p < end && *p == ']')
             return p + 1;
@@ -259,8 +259,6 @@ const char *jscan__value(const char *p, const char *end, int depth)
                 return NULL;
         }
     case '{':
-        if (depth + 1 > JSCAN_MAX_DEPTH)
-            return NULL;
         p = jscan__ws(p + 1, end);
         if (p < end && *p == '}')
             return p + 1;

@@ -21,7 +21,6 @@ static void on_build_connection(zws_client *c, const envelope *env)
         client__error(c, ZWS_E_REFUSED, "Zoom refused the connection: %s", why);
         c->deferred_err = ZWS_E_REFUSED;
     }
-    c->deferred_close = 0;
 }
 
 static void on_message(zws_client *c, const envelope *env)

@@ -56,26 +56,13 @@ static int on_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, voi
     return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
 }
 
-static void defer_failure(zws_client *c, int err, int close_code)
-{
-    if (!c->deferred_err) {
-        c->deferred_err = err;
-        c->deferred_close = close_code;
-    }
-}
-
 static void on_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg,
                    void *user)
 {
+    (void)ctx;
     zws_client *c = user;
     switch (arg->opcode) {
-    case WSLAY_TEXT_FRAME:
-        if (!utf8__valid(arg->msg, arg->msg_length)) {
-            client__error(c, ZWS_E_PROTOCOL, "server sent a text message that is not UTF-8");
-            wslay_event_queue_close(ctx, WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA, NULL, 0);
-            defer_failure(c, ZWS_E_PROTOCOL, WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA);
-            return;
-        }
+    case WSLAY_TEXT_FRAME: /* wslay has checked the UTF-8 (invalid: it closes with 1007) */
         client__on_frame(c, (const char *)arg->msg, arg->msg_length);
         break;
     case WSLAY_BINARY_FRAME:
@@ -161,7 +148,7 @@ static void finished(zws_client *c)
         return;
     }
     if (c->deferred_err) {
-        client__fail(c, c->deferred_err, false, c->deferred_close, NULL);
+        client__fail(c, c->deferred_err, false, 0, NULL);
     } else if (sent == WSLAY_CODE_MESSAGE_TOO_BIG) {
         client__error(c, ZWS_E_TOO_BIG, "server sent a message larger than %lld bytes: closed with 1009",
                       (long long)c->max_message_bytes);
@@ -170,9 +157,11 @@ static void finished(zws_client *c)
         client__error(c, ZWS_E_CLOSED, "server closed the connection: %d %s", c->close_code_rx,
                       c->close_reason_rx);
         client__fail(c, ZWS_E_CLOSED, false, c->close_code_rx, c->close_reason_rx);
-    } else if (sent == WSLAY_CODE_PROTOCOL_ERROR) {
-        client__error(c, ZWS_E_PROTOCOL, "server violated the WebSocket protocol: closed with 1002");
-        client__fail(c, ZWS_E_PROTOCOL, false, 1002, NULL);
+    } else if (sent == WSLAY_CODE_PROTOCOL_ERROR || sent == WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA) {
+        client__error(c, ZWS_E_PROTOCOL, "server violated the WebSocket protocol (%s): closed with %d",
+                      sent == WSLAY_CODE_PROTOCOL_ERROR ? "bad framing" : "text that is not UTF-8",
+                      sent);
+        client__fail(c, ZWS_E_PROTOCOL, false, sent, NULL);
     } else {
         client__error(c, ZWS_E_CLOSED, "connection to %s:%d dropped without a close frame",
                       c->url.host, c->url.port);
@@ -190,7 +179,7 @@ void ws__io(zws_client *c, bool readable)
         if (!c->ws)
             return; /* a callback tore the connection down (it may not, but be safe) */
     }
-    if (c->deferred_err && c->deferred_close == 0) {
+    if (c->deferred_err) {
         /* a refused build_connection: no point in waiting for the server's close */
         client__fail(c, c->deferred_err, false, 0, NULL);
         return;

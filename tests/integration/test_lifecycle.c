@@ -160,6 +160,7 @@ static void stop_from_another_thread_ends_run(void **state)
     assert_int_equal(zws_client_run(c), 0);
     pthread_join(t, NULL);
     assert_int_equal(zws_client_state(c), ZWS_STATE_CLOSED);
+    assert_true(events.count >= 1); /* it was really running when stopped */
     zws_client_free(c);
     mock_stop(&m);
 }

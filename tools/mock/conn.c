@@ -61,7 +61,7 @@ static void pause_accept(uint64_t now)
 {
     /* Out of descriptors: stop polling the listener briefly instead of
      * spinning on a level-triggered readable socket. */
-    struct epoll_event ev = {.events = 0, .data.ptr = NULL};
+    struct epoll_event ev = {.events = 0, .data.ptr = CONN_LISTEN_TAG};
     epoll_ctl(g_epfd, EPOLL_CTL_MOD, g_listen_fd, &ev);
     g_accept_resume_ms = now + ACCEPT_PAUSE_MS;
     conn_schedule(g_accept_resume_ms);
@@ -238,9 +238,9 @@ static void tls_handshake(struct conn *c)
     int err = SSL_get_error(c->ssl, r);
     if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
         return;
+    const char *why = ERR_reason_error_string(ERR_peek_last_error());
     log_debug("conn %llu: TLS handshake failed: %s", (unsigned long long)c->id,
-              ERR_reason_error_string(ERR_peek_last_error()) ? ERR_reason_error_string(ERR_peek_last_error())
-                                                              : "connection closed");
+              why ? why : "connection closed");
     conn_close(c, false);
 }
 
@@ -275,7 +275,7 @@ void conn_close(struct conn *c, bool graceful)
     close(c->fd);
     c->fd = -1;
     c->dead = true;
-    log_debug("conn %llu: closed%s", (unsigned long long)c->id, graceful ? "" : " (abrupt)");
+    log_debug("conn %llu: closed", (unsigned long long)c->id);
 }
 
 void conn_reap(void)
@@ -310,7 +310,7 @@ void conn_housekeeping(uint64_t now)
     uint64_t next = UINT64_MAX;
     if (g_accept_resume_ms) {
         if (now >= g_accept_resume_ms) {
-            struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+            struct epoll_event ev = {.events = EPOLLIN, .data.ptr = CONN_LISTEN_TAG};
             epoll_ctl(g_epfd, EPOLL_CTL_MOD, g_listen_fd, &ev);
             g_accept_resume_ms = 0;
         } else {

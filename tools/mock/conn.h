@@ -42,6 +42,9 @@ struct conn {
 
 extern struct conn *g_conns; /* all connections, newest first */
 
+/* epoll data.ptr of the listening socket (connections use their struct). */
+#define CONN_LISTEN_TAG NULL
+
 void conn_setup(SSL_CTX *ctx, int epfd, int listen_fd);
 void conn_accept_all(void);
 void conn_on_event(struct conn *c, uint32_t events);

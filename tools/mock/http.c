@@ -328,7 +328,12 @@ void http_on_readable(struct conn *c)
     if (c->dead)
         return;
     if (c->state == CS_WS) {
-        /* Frames sent right behind the upgrade request are already read. */
+        /* HTTP is over for this connection: release its buffers (thousands
+         * of idle WebSockets add up). Frames sent right behind the upgrade
+         * request are already read and are handed to wslay. */
+        http_state_free(&c->http);
+        if (buf_avail(&c->in) == 0)
+            buf_free(&c->in);
         if (buf_avail(&c->in) > 0 || eof)
             ws_on_readable(c);
         return;

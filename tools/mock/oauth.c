@@ -125,6 +125,24 @@ static char *param(const struct http_req *r, const char *name)
     return v ? v : http_query_param(r, name);
 }
 
+static void grant_token(struct conn *c, struct http_req *r, const char *grant)
+{
+    const struct token *t = issue();
+    if (!t) {
+        fail(c, r, 500, "{\"reason\":\"out of memory\",\"error\":\"server_error\"}");
+        return;
+    }
+    g_stats.tokens_issued++;
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"access_token\":\"%s\",\"token_type\":\"bearer\",\"expires_in\":%ld,"
+             "\"scope\":\"meeting:read:admin recording:read:admin user:read:admin "
+             "marketplace:read:list_event_subscriptions\",\"api_url\":\"https://api.zoom.us\"}",
+             t->value, g_cfg.token_ttl_s);
+    log_debug("conn %llu: token issued (%s)", (unsigned long long)c->id, grant);
+    http_respond_json(c, r, 200, body);
+}
+
 void oauth_handle(struct conn *c, struct http_req *r)
 {
     g_stats.token_requests++;
@@ -149,30 +167,14 @@ void oauth_handle(struct conn *c, struct http_req *r)
     }
     char *grant = param(r, "grant_type");
     char *account = param(r, "account_id");
-    if (grant && strcmp(grant, "account_credentials") == 0) {
-        if (!account || strcmp(account, g_cfg.account_id) != 0) {
-            fail(c, r, 400, "{\"reason\":\"Account does not exist\",\"error\":\"invalid_request\"}");
-            goto out;
-        }
-    } else if (!grant || strcmp(grant, "client_credentials") != 0) {
+    if (grant && strcmp(grant, "account_credentials") == 0 &&
+        (!account || strcmp(account, g_cfg.account_id) != 0))
+        fail(c, r, 400, "{\"reason\":\"Account does not exist\",\"error\":\"invalid_request\"}");
+    else if (!grant || (strcmp(grant, "account_credentials") != 0 &&
+                        strcmp(grant, "client_credentials") != 0))
         fail(c, r, 400, "{\"reason\":\"unsupported grant type\",\"error\":\"unsupported_grant_type\"}");
-        goto out;
-    }
-    const struct token *t = issue();
-    if (!t) {
-        fail(c, r, 500, "{\"reason\":\"out of memory\",\"error\":\"server_error\"}");
-        goto out;
-    }
-    g_stats.tokens_issued++;
-    char body[512];
-    snprintf(body, sizeof body,
-             "{\"access_token\":\"%s\",\"token_type\":\"bearer\",\"expires_in\":%ld,"
-             "\"scope\":\"meeting:read:admin recording:read:admin user:read:admin "
-             "marketplace:read:list_event_subscriptions\",\"api_url\":\"https://api.zoom.us\"}",
-             t->value, g_cfg.token_ttl_s);
-    log_debug("conn %llu: token issued (%s)", (unsigned long long)c->id, grant);
-    http_respond_json(c, r, 200, body);
-out:
+    else
+        grant_token(c, r, grant);
     free(grant);
     free(account);
 }

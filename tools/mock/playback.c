@@ -84,7 +84,10 @@ bool playback_run(uint64_t now)
     }
     if (open == 0 || room == 0)
         return false;
-    for (size_t i = 0; i < room && !g_done; i++)
+    /* Stop as soon as a receiver leaves (e.g. --drop-after): the rest of
+     * the batch would otherwise count as lost. */
+    uint64_t open_before = g_stats.ws_open;
+    for (size_t i = 0; i < room && !g_done && g_stats.ws_open == open_before; i++)
         emit_one();
     return !g_done;
 }

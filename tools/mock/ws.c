@@ -35,7 +35,9 @@ static const char BUILD_OK[] =
 struct frag_src {
     struct frag_src *next;
     char *data;
-    size_t len, off, chunk;
+    size_t len, off;
+    unsigned fragments, index; /* logical fragments, the current one */
+    size_t frag_left;          /* bytes left in the current fragment */
 };
 
 struct ws_state {
@@ -48,6 +50,12 @@ struct ws_state {
     uint64_t close_deadline_ms; /* 0 while not closing */
     uint64_t events_sent;
     struct frag_src *frags;
+    /* Our close frame waits here until the data queued before it is out:
+     * wslay would otherwise send control frames first. */
+    bool close_pending;
+    uint16_t close_code;
+    size_t close_reason_len;
+    char close_reason[124];
 };
 
 static bool g_drop_after_used; /* --drop-after fires once per process */
@@ -72,6 +80,40 @@ static void mark_closing(struct conn *c)
     }
 }
 
+/* Queues the pending close once nothing else is queued. */
+static void release_close(struct ws_state *ws)
+{
+    if (!ws->close_pending)
+        return;
+    /* The peer closed first (wslay answers that itself) or writing is over:
+     * our close can no longer go out, and must not keep us polling. */
+    if (wslay_event_get_close_received(ws->ctx) || !wslay_event_get_write_enabled(ws->ctx)) {
+        ws->close_pending = false;
+        return;
+    }
+    if (wslay_event_get_queued_msg_count(ws->ctx) == 0) {
+        ws->close_pending = false;
+        wslay_event_queue_close(ws->ctx, ws->close_code, (const uint8_t *)ws->close_reason,
+                                ws->close_reason_len);
+    }
+}
+
+/* A close frame that goes out after everything already queued. */
+static void queue_close_ordered(struct conn *c, uint16_t code, const char *reason)
+{
+    struct ws_state *ws = c->ws;
+    if (ws->close_pending || wslay_event_get_close_sent(ws->ctx))
+        return;
+    size_t n = strlen(reason);
+    if (n > 123)
+        n = 123; /* RFC 6455 control frame limit */
+    ws->close_pending = true;
+    ws->close_code = code;
+    memcpy(ws->close_reason, reason, n);
+    ws->close_reason_len = n;
+    release_close(ws);
+}
+
 static int queue_text(struct conn *c, const char *s, size_t n)
 {
     struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)s, n};
@@ -90,6 +132,8 @@ static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
         size_t n = have < len ? have : len;
         memcpy(buf, buf_ptr(&c->in), n);
         buf_consume(&c->in, n);
+        if (buf_avail(&c->in) == 0)
+            buf_free(&c->in); /* not needed again; matters with many sockets */
         return (ssize_t)n;
     }
     ssize_t n = conn_tls_read(c, buf, len);
@@ -171,12 +215,15 @@ static ssize_t frag_read_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t le
     (void)ctx;
     struct conn *c = user_data;
     struct frag_src *f = source->data;
-    /* Each call becomes one frame (wslay caps len at its 4 KB buffer). */
-    size_t n = f->len - f->off;
-    if (n > f->chunk)
-        n = f->chunk;
-    if (n > len)
-        n = len;
+    /* Each call becomes one frame. Sizes differ by at most one byte so the
+     * count is exactly N; a fragment larger than wslay's 4 KB buffer (len)
+     * goes out as several frames. */
+    if (f->frag_left == 0) {
+        f->frag_left = f->len / f->fragments + (f->index < f->len % f->fragments ? 1 : 0);
+        f->index++;
+    }
+    size_t n = f->frag_left < len ? f->frag_left : len;
+    f->frag_left -= n;
     memcpy(buf, f->data + f->off, n);
     f->off += n;
     if (f->off == f->len) {
@@ -234,7 +281,7 @@ static void build_failed(struct conn *c, const char *content)
     buf_appends(&frame, "\",\"header\":{}}");
     queue_text(c, buf_ptr(&frame), buf_avail(&frame));
     buf_free(&frame);
-    wslay_event_queue_close(c->ws->ctx, 1000, (const uint8_t *)"", 0);
+    queue_close_ordered(c, 1000, "");
     mark_closing(c);
     g_stats.build_fail++;
     log_info("conn %llu: build_connection failed: %s", (unsigned long long)c->id, content);
@@ -363,14 +410,22 @@ void ws_on_readable(struct conn *c)
 int ws_produce(struct conn *c)
 {
     struct ws_state *ws = c->ws;
-    if (ws->stalled || buf_avail(&c->out) >= CONN_OUT_CAP || !wslay_event_want_write(ws->ctx))
+    if (ws->stalled)
         return 0;
-    return wslay_event_send(ws->ctx) == 0 ? 0 : -1;
+    for (;;) {
+        release_close(ws);
+        if (buf_avail(&c->out) >= CONN_OUT_CAP || !wslay_event_want_write(ws->ctx))
+            return 0;
+        if (wslay_event_send(ws->ctx) != 0)
+            return -1;
+        if (!ws->close_pending || wslay_event_get_queued_msg_count(ws->ctx) != 0)
+            return 0;
+    }
 }
 
 bool ws_want_write(const struct conn *c)
 {
-    return !c->ws->stalled && wslay_event_want_write(c->ws->ctx);
+    return !c->ws->stalled && (c->ws->close_pending || wslay_event_want_write(c->ws->ctx));
 }
 
 bool ws_want_read(const struct conn *c)
@@ -399,7 +454,7 @@ void ws_after_flush(struct conn *c)
                      !wslay_event_get_write_enabled(ws->ctx)))
         mark_closing(c);
     /* Close handshake complete (both directions done). */
-    if (!wslay_event_get_read_enabled(ws->ctx) && !wslay_event_want_write(ws->ctx) && out_empty)
+    if (!wslay_event_get_read_enabled(ws->ctx) && !ws_want_write(c) && out_empty)
         conn_close(c, true);
 }
 
@@ -451,7 +506,7 @@ void ws_free(struct conn *c)
 void ws_shutdown(struct conn *c)
 {
     if (c->ws->open)
-        wslay_event_queue_close(c->ws->ctx, 1001, (const uint8_t *)"server shutdown", 15);
+        queue_close_ordered(c, 1001, "server shutdown");
     leave_open(c);
 }
 
@@ -491,10 +546,7 @@ void ws_drop(struct conn *c, bool rst)
 
 void ws_close(struct conn *c, uint16_t code, const char *reason)
 {
-    size_t n = reason ? strlen(reason) : 0;
-    if (n > 123)
-        n = 123; /* RFC 6455 control frame limit */
-    wslay_event_queue_close(c->ws->ctx, code, (const uint8_t *)(reason ? reason : ""), n);
+    queue_close_ordered(c, code, reason ? reason : "");
     mark_closing(c);
     conn_mark_dirty(c);
 }
@@ -518,7 +570,7 @@ void ws_send_raw(struct conn *c, bool binary, const char *p, size_t n, unsigned 
         memcpy(copy, p, n);
         f->data = copy;
         f->len = n;
-        f->chunk = (n + fragments - 1) / fragments;
+        f->fragments = fragments;
         struct wslay_event_fragmented_msg m = {
             .opcode = opcode, .source.data = f, .read_callback = frag_read_cb};
         if (wslay_event_queue_fragmented_msg(c->ws->ctx, &m) != 0) {
