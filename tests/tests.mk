@@ -48,10 +48,19 @@ check-integration: $(INTEG_BIN) $(B)/zoomws-mock
 
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory check-header check-symbols
+	@$(MAKE) --no-print-directory check-header check-symbols check-examples
 	@$(MAKE) --no-print-directory check-unit-build check-integration-build
 	@ZOOMWS_MOCK=$(abspath $(B)/zoomws-mock) tests/run-tests.sh $(UNIT_BIN) $(INTEG_BIN)
 
 .PHONY: check-unit-build check-integration-build
 check-unit-build: $(UNIT_BIN)
 check-integration-build: $(INTEG_BIN)
+
+# Examples are part of the documentation: they must build (and minimal.c runs
+# against the simulator in tests/examples.sh).
+EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
+$(B)/examples/%: examples/%.c $(B)/libzoomws.so
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iinclude -o $@ $< -L$(B) -lzoomws -Wl,-rpath,'$$ORIGIN/..'
+check-examples: $(EXAMPLES) $(B)/zoomws-mock
+	@tests/examples.sh $(B)
