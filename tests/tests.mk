@@ -46,15 +46,23 @@ check-unit: $(UNIT_BIN)
 check-integration: $(INTEG_BIN) $(B)/zoomws-mock
 	@ZOOMWS_MOCK=$(abspath $(B)/zoomws-mock) tests/run-tests.sh $(INTEG_BIN)
 
+# Other parts of the project add test programs (any executable that prints
+# cmocka-style "[       OK ] name" lines) to EXTRA_TESTS, what they need built
+# to EXTRA_TEST_DEPS, and whole-check steps to CHECK_STEPS.
+EXTRA_TESTS :=
+EXTRA_TEST_DEPS :=
+CHECK_STEPS := check-header check-symbols check-examples
+-include examples/examples.mk bindings/python/python.mk tests/fuzz/fuzz.mk tests/sanitize.mk tests/bench/bench.mk
+
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory check-header check-symbols check-examples
-	@$(MAKE) --no-print-directory check-unit-build check-integration-build
-	@ZOOMWS_MOCK=$(abspath $(B)/zoomws-mock) tests/run-tests.sh $(UNIT_BIN) $(INTEG_BIN)
+	@$(MAKE) --no-print-directory $(CHECK_STEPS)
+	@$(MAKE) --no-print-directory check-build
+	@ZOOMWS_MOCK=$(abspath $(B)/zoomws-mock) ZOOMWS_BUILD=$(abspath $(B)) \
+	  tests/run-tests.sh $(UNIT_BIN) $(INTEG_BIN) $(EXTRA_TESTS)
 
-.PHONY: check-unit-build check-integration-build
-check-unit-build: $(UNIT_BIN)
-check-integration-build: $(INTEG_BIN)
+.PHONY: check-build
+check-build: $(UNIT_BIN) $(INTEG_BIN) $(EXTRA_TEST_DEPS)
 
 # Examples are part of the documentation: they must build (and minimal.c runs
 # against the simulator in tests/examples.sh).
