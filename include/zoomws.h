@@ -169,6 +169,12 @@ enum zws_option {
     ZWS_OPT_OAUTH_URL,          /**< default https://zoom.us/oauth/token */
     ZWS_OPT_WS_URL,             /**< default wss://ws.zoom.us/ws */
     ZWS_OPT_CA_FILE,            /**< PEM CA bundle to trust instead of the system store */
+    ZWS_OPT_CA_PATH,            /**< directory of hashed CA certificates (c_rehash) to trust */
+    ZWS_OPT_CLIENT_CERT,        /**< PEM client certificate (for TLS-intercepting proxies) */
+    ZWS_OPT_CLIENT_KEY,         /**< PEM private key of ZWS_OPT_CLIENT_CERT */
+    ZWS_OPT_PINNED_PUBKEY,      /**< "sha256//BASE64[;sha256//...]": accept only these server keys */
+    ZWS_OPT_PROXY,              /**< proxy for both legs: http://[user:pass@]host:port, socks5://, socks5h:// */
+    ZWS_OPT_NO_PROXY,           /**< comma-separated hosts that bypass the proxy (like NO_PROXY) */
     /* integers (zws_client_set_int) */
     ZWS_OPT_HEARTBEAT_MS = 100, /**< heartbeat interval, default 30000 */
     ZWS_OPT_LIVENESS_MS,        /**< no frame for this long = dead connection, default 60000 */
@@ -179,7 +185,9 @@ enum zws_option {
     ZWS_OPT_HTTP_TIMEOUT_MS,    /**< token request timeout, default 15000 */
     ZWS_OPT_MAX_MESSAGE_BYTES,  /**< largest accepted message, default 16 MiB; larger → close 1009 */
     ZWS_OPT_AUTO_RECONNECT,     /**< 1 (default): reconnect after unexpected closes; 0: go CLOSED */
-    ZWS_OPT_LOG_LEVEL           /**< most verbose level passed to the log callback, default ZWS_LOG_INFO */
+    ZWS_OPT_LOG_LEVEL,          /**< most verbose level passed to the log callback, default ZWS_LOG_INFO */
+    ZWS_OPT_TLS_MIN_VERSION,    /**< 12 (default) for TLS 1.2, or 13 for TLS 1.3 */
+    ZWS_OPT_INSECURE_SKIP_VERIFY /**< 1: do not verify certificates (testing only; logs a warning) */
 };
 
 /**
@@ -215,6 +223,52 @@ ZWS_API int zws_client_set_log_cb(zws_client *client, zws_log_cb cb, void *user)
 
 /** Sets (or with NULL clears) the state callback, called on every transition. */
 ZWS_API int zws_client_set_state_cb(zws_client *client, zws_state_cb cb, void *user);
+
+/* ---------------------------------------------------------------- tokens */
+
+/**
+ * An application token provider, called (from dispatch) whenever the client
+ * needs an access token, instead of the built-in Server-to-Server OAuth
+ * request: for tokens kept in a vault, fetched by another service, or shared
+ * by several processes. The provider answers, then or later, on the thread
+ * that drives the client, with zws_client_provide_token() or
+ * zws_client_token_failed(); the client keeps running meanwhile and gives up
+ * after ZWS_OPT_HTTP_TIMEOUT_MS (retrying with backoff).
+ */
+typedef void (*zws_token_cb)(zws_client *client, void *user);
+
+/** Sets (or with NULL clears: back to built-in OAuth) the token provider. */
+ZWS_API int zws_client_set_token_provider(zws_client *client, zws_token_cb cb, void *user);
+
+/**
+ * Supplies a token (copied; wiped when replaced) valid for lifetime_s seconds.
+ * Returns 0, ZWS_E_INVALID (empty token, lifetime <= 0) or ZWS_E_NOMEM.
+ */
+ZWS_API int zws_client_provide_token(zws_client *client, const char *token, int64_t lifetime_s);
+
+/**
+ * Reports that the provider could not get a token. permanent = 1 ends the
+ * client (CLOSED, ZWS_E_AUTH); 0 retries with backoff (ZWS_E_TOKEN).
+ */
+ZWS_API int zws_client_token_failed(zws_client *client, const char *message, int permanent);
+
+/**
+ * Forgets the cached token (for applications that learn of a revocation): the
+ * next connection attempt fetches a new one. The open connection is kept.
+ */
+ZWS_API int zws_client_invalidate_token(zws_client *client);
+
+/* -------------------------------------------------------------- OpenSSL */
+
+/**
+ * Called with the client's SSL_CTX * (as void *) each time the client creates
+ * it, after the library's own settings, so advanced users can configure
+ * OpenSSL directly (ciphers, engines, keylog). Like libmosquitto's
+ * MOSQ_OPT_SSL_CTX. Applies to the WebSocket leg; the token request uses
+ * libcurl's own context.
+ */
+typedef void (*zws_ssl_ctx_cb)(zws_client *client, void *ssl_ctx, void *user);
+ZWS_API int zws_client_set_ssl_ctx_cb(zws_client *client, zws_ssl_ctx_cb cb, void *user);
 
 /* ---------------------------------------------------------------- handlers */
 

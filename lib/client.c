@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -36,6 +37,7 @@ zws_client *zws_client_new(void)
     c->max_message_bytes = 16 * 1024 * 1024;
     c->auto_reconnect = true;
     c->log_level = ZWS_LOG_INFO;
+    c->tls_min_version = 12;
     c->state = ZWS_STATE_IDLE;
     if (!(c->oauth_url = strdup(DEFAULT_OAUTH_URL)) || !(c->ws_url = strdup(DEFAULT_WS_URL)) ||
         loop__init(c) < 0) {
@@ -52,9 +54,14 @@ void zws_client_free(zws_client *c)
     transport__close(c);
     token__cancel(c);
     loop__free(c);
-    if (c->ssl_ctx)
-        SSL_CTX_free(c->ssl_ctx);
+    tls__free(c);
     secret__free(c->client_secret);
+    secret__free(c->proxy);
+    free(c->no_proxy);
+    free(c->ca_path);
+    free(c->client_cert);
+    free(c->client_key);
+    free(c->pinned_pubkey);
     secret__free(c->token);
     secret__free(c->client_id);
     free(c->account_id);
@@ -103,7 +110,6 @@ static int set_subscription(zws_client *c, const char *value)
     if (rc == 0) {
         free(c->ws_url);
         c->ws_url = base;
-        c->ws_url_from_subscription = true;
     } else {
         free(base);
     }
@@ -127,14 +133,26 @@ int zws_client_set_str(zws_client *c, int option, const char *value)
     case ZWS_OPT_WS_URL:
         if (value && *value && url__parse(value, &url) < 0)
             return ZWS_E_INVALID;
-        c->ws_url_from_subscription = false;
         return replace(&c->ws_url, value && *value ? value : DEFAULT_WS_URL, false);
-    case ZWS_OPT_CA_FILE:
-        if (c->ssl_ctx) { /* the trust store changes: rebuild the context */
-            SSL_CTX_free(c->ssl_ctx);
-            c->ssl_ctx = NULL;
+    /* TLS settings: the context (and its resumable session) is rebuilt */
+    case ZWS_OPT_CA_FILE: tls__free(c); return replace(&c->ca_file, value, false);
+    case ZWS_OPT_CA_PATH: tls__free(c); return replace(&c->ca_path, value, false);
+    case ZWS_OPT_CLIENT_CERT: tls__free(c); return replace(&c->client_cert, value, false);
+    case ZWS_OPT_CLIENT_KEY: tls__free(c); return replace(&c->client_key, value, false);
+    case ZWS_OPT_PINNED_PUBKEY:
+        if (value && *value && strncmp(value, "sha256//", 8))
+            return ZWS_E_INVALID;
+        return replace(&c->pinned_pubkey, value, false);
+    case ZWS_OPT_PROXY:
+        if (value && *value && strncasecmp(value, "http://", 7) && strncasecmp(value, "socks5://", 9) &&
+            strncasecmp(value, "socks5h://", 10) && strncasecmp(value, "socks4://", 9) &&
+            strncasecmp(value, "socks4a://", 10)) {
+            client__error(c, ZWS_E_INVALID, "unsupported proxy URL scheme (http://, socks5://, "
+                                            "socks5h://, socks4://, socks4a:// are)");
+            return ZWS_E_INVALID;
         }
-        return replace(&c->ca_file, value, false);
+        return replace(&c->proxy, value, true); /* may carry credentials */
+    case ZWS_OPT_NO_PROXY: return replace(&c->no_proxy, value, false);
     default:
         return ZWS_E_INVALID;
     }
@@ -159,6 +177,18 @@ int zws_client_set_int(zws_client *c, int option, int64_t value)
         if (value != 0 && value != 1)
             return ZWS_E_INVALID;
         c->auto_reconnect = value;
+        return 0;
+    case ZWS_OPT_TLS_MIN_VERSION:
+        if (value != 12 && value != 13)
+            return ZWS_E_INVALID;
+        tls__free(c);
+        c->tls_min_version = (int)value;
+        return 0;
+    case ZWS_OPT_INSECURE_SKIP_VERIFY:
+        if (value != 0 && value != 1)
+            return ZWS_E_INVALID;
+        tls__free(c);
+        c->insecure = value;
         return 0;
     case ZWS_OPT_LOG_LEVEL:
         if (value < ZWS_LOG_ERROR || value > ZWS_LOG_DEBUG)
@@ -186,10 +216,17 @@ int zws_client_config_from_env(zws_client *c)
         {"ZOOM_SUBSCRIPTION_ID", ZWS_OPT_SUBSCRIPTION}, /* after WS_URL: a full URL wins */
         {"ZOOM_OAUTH_URL", ZWS_OPT_OAUTH_URL},
         {"ZOOM_CA_FILE", ZWS_OPT_CA_FILE},
+        /* the conventional proxy variables, most specific last so it wins */
+        {"all_proxy", ZWS_OPT_PROXY},
+        {"ALL_PROXY", ZWS_OPT_PROXY},
+        {"https_proxy", ZWS_OPT_PROXY},
+        {"HTTPS_PROXY", ZWS_OPT_PROXY},
+        {"no_proxy", ZWS_OPT_NO_PROXY},
+        {"NO_PROXY", ZWS_OPT_NO_PROXY},
     };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
-        if (!v)
+        if (!v || (!*v && vars[i].option == ZWS_OPT_PROXY))
             continue;
         int rc = zws_client_set_str(c, vars[i].option, v);
         if (rc < 0) {
@@ -197,6 +234,16 @@ int zws_client_config_from_env(zws_client *c)
             return rc;
         }
     }
+    return 0;
+}
+
+int zws_client_set_ssl_ctx_cb(zws_client *c, zws_ssl_ctx_cb cb, void *user)
+{
+    if (!c)
+        return ZWS_E_INVALID;
+    tls__free(c);
+    c->ssl_ctx_cb = cb;
+    c->ssl_ctx_user = user;
     return 0;
 }
 

@@ -162,6 +162,7 @@ enum timer_id {
     TIMER_LIVENESS,   /* no frame received since ... */
     TIMER_REFRESH,    /* proactive token refresh */
     TIMER_CLOSE,      /* close handshake deadline */
+    TIMER_TOKEN,      /* the application's token provider must answer by then */
     TIMER_COUNT
 };
 
@@ -231,7 +232,14 @@ enum watch_kind { WATCH_WAKE = 1, WATCH_TIMER, WATCH_WS, WATCH_CURL };
 struct zws_client {
     /* configuration */
     char *account_id, *client_id, *client_secret, *subscription, *oauth_url, *ws_url, *ca_file;
-    bool ws_url_from_subscription;
+    char *ca_path, *client_cert, *client_key, *pinned_pubkey, *proxy, *no_proxy;
+    int tls_min_version;        /* 12 or 13 */
+    bool insecure;              /* ZWS_OPT_INSECURE_SKIP_VERIFY */
+    zws_token_cb token_cb;
+    void *token_user;
+    bool token_pending;         /* waiting for the application's provider */
+    zws_ssl_ctx_cb ssl_ctx_cb;
+    void *ssl_ctx_user;
     int64_t heartbeat_ms, liveness_ms, token_margin_ms, reconnect_base_ms, reconnect_max_ms;
     int64_t connect_timeout_ms, http_timeout_ms, max_message_bytes;
     bool auto_reconnect;
@@ -271,6 +279,7 @@ struct zws_client {
     zws_url url;
     SSL_CTX *ssl_ctx;
     SSL *ssl;
+    SSL_SESSION *tls_session;   /* resumed on the next connection */
     int fd;
     uint32_t fd_events;        /* what the ws fd is registered for */
     bool ssl_want_write;       /* the last TLS operation needs the socket writable */
@@ -321,6 +330,21 @@ bool token__valid(const zws_client *c);
 void token__invalidate(zws_client *c);
 void token__on_done(zws_client *c, CURL *easy, CURLcode res);
 void token__schedule_refresh(zws_client *c);
+int token__ask_provider(zws_client *c);
+void token__provider_timeout(zws_client *c);
+
+/* tls.c */
+int tls__context(zws_client *c);       /* creates c->ssl_ctx once */
+void tls__free(zws_client *c);
+int tls__new_session(zws_client *c);   /* SSL for c->fd: SNI, host check, resumption */
+/* After the handshake: pinned-key check. 0 or ZWS_E_TLS_VERIFY (message recorded). */
+int tls__check_peer(zws_client *c);
+/* Compares a DER SubjectPublicKeyInfo's SHA-256 with a "sha256//b64;sha256//b64" list. */
+bool tls__pin_matches(const unsigned char *spki, size_t len, const char *pins);
+
+/* curl_options.c: settings shared by the token request and the TCP leg */
+void curl__common(zws_client *c, CURL *easy);
+bool curl__is_tls_verify_error(CURLcode res);
 
 /* transport.c */
 int transport__start(zws_client *c);

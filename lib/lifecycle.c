@@ -234,8 +234,11 @@ void client__on_timer(zws_client *c, int id)
             client__fail(c, ZWS_E_TIMEOUT, false, 1006, NULL);
         }
         break;
+    case TIMER_TOKEN:
+        token__provider_timeout(c);
+        break;
     case TIMER_REFRESH:
-        if (c->state != ZWS_STATE_CLOSED && c->state != ZWS_STATE_IDLE && !c->token_easy) {
+        if (c->state != ZWS_STATE_CLOSED && c->state != ZWS_STATE_IDLE) {
             log__emit(c, ZWS_LOG_INFO, "refreshing the access token before it expires");
             if (token__start_fetch(c) < 0)
                 timers__set(&c->timers, TIMER_REFRESH, clock__mono_ms() + c->reconnect_base_ms);

@@ -44,8 +44,10 @@ void redact__line(char *line, size_t cap, const char *const *secrets, size_t nse
 
 static void redact_for(zws_client *c, char *buf, size_t cap)
 {
-    const char *secrets[] = {c->client_secret, c->token};
-    redact__line(buf, cap, secrets, 2);
+    /* a proxy URL with credentials is hidden whole */
+    const char *proxy = c->proxy && strchr(c->proxy, '@') ? c->proxy : NULL;
+    const char *secrets[] = {c->client_secret, c->token, proxy};
+    redact__line(buf, cap, secrets, 3);
 }
 
 void log__vformat(zws_client *c, char *buf, size_t cap, const char *fmt, va_list ap)

@@ -81,8 +81,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 
 int token__start_fetch(zws_client *c)
 {
-    if (c->token_easy)
+    if (c->token_easy || c->token_pending)
         return 0; /* one request at a time; its result serves every waiter */
+    if (c->token_cb)
+        return token__ask_provider(c);
     zbuf form = {0};
     CURL *e = curl_easy_init();
     if (!e || token__form(&form, c->account_id) < 0) {
@@ -90,7 +92,7 @@ int token__start_fetch(zws_client *c)
         zbuf__free(&form);
         return ZWS_E_NOMEM;
     }
-    c->curl_err[0] = '\0';
+    curl__common(c, e);
     curl_easy_setopt(e, CURLOPT_URL, c->oauth_url);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
     curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, form.data);
@@ -100,14 +102,24 @@ int token__start_fetch(zws_client *c)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->http_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROXY, ""); /* proxies are configured explicitly */
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->curl_err);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "libzoomws");
+    curl_easy_setopt(e, CURLOPT_SSLVERSION,
+                     (long)(c->tls_min_version == 13 ? CURL_SSLVERSION_TLSv1_3
+                                                     : CURL_SSLVERSION_TLSv1_2));
     if (c->ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+    if (c->ca_path)
+        curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_path);
+    if (c->client_cert) {
+        curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
+        curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key ? c->client_key : c->client_cert);
+    }
+    if (c->pinned_pubkey)
+        curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, c->pinned_pubkey);
+    if (c->insecure) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     zbuf__free(&form);
     c->token_body.len = 0;
     if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
@@ -121,6 +133,8 @@ int token__start_fetch(zws_client *c)
 
 void token__cancel(zws_client *c)
 {
+    c->token_pending = false;
+    timers__cancel(&c->timers, TIMER_TOKEN);
     if (c->token_easy) {
         curl_multi_remove_handle(c->multi, c->token_easy);
         curl_easy_cleanup(c->token_easy);
@@ -149,12 +163,6 @@ void token__schedule_refresh(zws_client *c)
     timers__set(&c->timers, TIMER_REFRESH, c->token_expires - margin);
 }
 
-static bool tls_verify_failure(CURLcode res)
-{
-    return res == CURLE_PEER_FAILED_VERIFICATION || res == CURLE_SSL_CACERT_BADFILE ||
-           res == CURLE_SSL_ISSUER_ERROR || res == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
-}
-
 void token__on_done(zws_client *c, CURL *easy, CURLcode res)
 {
     long status = 0;
@@ -166,7 +174,7 @@ void token__on_done(zws_client *c, CURL *easy, CURLcode res)
     int err = 0;
     bool permanent = false;
     if (res != CURLE_OK) {
-        permanent = tls_verify_failure(res);
+        permanent = curl__is_tls_verify_error(res);
         err = permanent ? ZWS_E_TLS_VERIFY
               : res == CURLE_OPERATION_TIMEDOUT ? ZWS_E_TIMEOUT
               : res == CURLE_COULDNT_RESOLVE_HOST ? ZWS_E_RESOLVE
@@ -194,4 +202,83 @@ void token__on_done(zws_client *c, CURL *easy, CURLcode res)
     }
     zbuf__wipe(&c->token_body);
     client__on_token(c, err, permanent);
+}
+
+/* ---------------------------------------------------- application providers */
+
+int token__ask_provider(zws_client *c)
+{
+    c->token_pending = true;
+    timers__set(&c->timers, TIMER_TOKEN, clock__mono_ms() + c->http_timeout_ms);
+    log__emit(c, ZWS_LOG_DEBUG, "asking the application's token provider");
+    c->token_cb(c, c->token_user); /* may answer right away */
+    return 0;
+}
+
+void token__provider_timeout(zws_client *c)
+{
+    if (!c->token_pending)
+        return;
+    c->token_pending = false;
+    client__error(c, ZWS_E_TIMEOUT, "the token provider did not answer in %lld ms",
+                  (long long)c->http_timeout_ms);
+    client__on_token(c, ZWS_E_TIMEOUT, false);
+}
+
+int zws_client_set_token_provider(zws_client *c, zws_token_cb cb, void *user)
+{
+    if (!c)
+        return ZWS_E_INVALID;
+    c->token_cb = cb;
+    c->token_user = user;
+    return 0;
+}
+
+int zws_client_provide_token(zws_client *c, const char *token, int64_t lifetime_s)
+{
+    if (!c || !token || !*token || lifetime_s <= 0)
+        return ZWS_E_INVALID;
+    char *copy = strdup(token);
+    if (!copy)
+        return ZWS_E_NOMEM;
+    secret__free(c->token);
+    c->token = copy;
+    c->token_obtained = clock__mono_ms();
+    c->token_expires = c->token_obtained + lifetime_s * 1000;
+    token__schedule_refresh(c);
+    if (c->token_pending) {
+        c->token_pending = false;
+        timers__cancel(&c->timers, TIMER_TOKEN);
+        client__on_token(c, 0, false);
+    }
+    if (!c->in_dispatch)
+        loop__arm(c); /* answered later, outside dispatch: deadlines changed */
+    return 0;
+}
+
+int zws_client_token_failed(zws_client *c, const char *message, int permanent)
+{
+    if (!c)
+        return ZWS_E_INVALID;
+    if (!c->token_pending)
+        return ZWS_E_STATE;
+    c->token_pending = false;
+    timers__cancel(&c->timers, TIMER_TOKEN);
+    int err = permanent ? ZWS_E_AUTH : ZWS_E_TOKEN;
+    client__error(c, err, "token provider failed: %s", message ? message : "(no reason given)");
+    client__on_token(c, err, permanent != 0);
+    if (!c->in_dispatch)
+        loop__arm(c);
+    return 0;
+}
+
+int zws_client_invalidate_token(zws_client *c)
+{
+    if (!c)
+        return ZWS_E_INVALID;
+    token__invalidate(c);
+    log__emit(c, ZWS_LOG_INFO, "access token invalidated by the application");
+    if (!c->in_dispatch)
+        loop__arm(c);
+    return 0;
 }

@@ -13,15 +13,8 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
-#include <openssl/x509v3.h>
 
 #include "internal.h"
-
-static bool is_ip_literal(const char *host)
-{
-    unsigned char buf[16];
-    return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
-}
 
 int transport__start(zws_client *c)
 {
@@ -32,41 +25,16 @@ int transport__start(zws_client *c)
     bool v6 = strchr(c->url.host, ':') != NULL;
     snprintf(target, sizeof target, v6 ? "http://[%s]:%d/" : "http://%s:%d/", c->url.host,
              c->url.port);
-    c->curl_err[0] = '\0';
+    curl__common(c, e);
     curl_easy_setopt(e, CURLOPT_URL, target);
     curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROXY, "");
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->curl_err);
+    /* through an HTTP proxy: a CONNECT tunnel to host:port (SOCKS tunnels anyway) */
+    curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
     if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
         curl_easy_cleanup(e);
         return ZWS_E_NOMEM;
     }
     c->connect_easy = e;
-    return 0;
-}
-
-static int tls_ctx(zws_client *c)
-{
-    if (c->ssl_ctx)
-        return 0;
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx)
-        return ZWS_E_NOMEM;
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-                              SSL_MODE_RELEASE_BUFFERS);
-    int ok = c->ca_file ? SSL_CTX_load_verify_locations(ctx, c->ca_file, NULL)
-                        : SSL_CTX_set_default_verify_paths(ctx);
-    if (ok != 1) {
-        client__error(c, ZWS_E_TLS_VERIFY, "cannot load CA certificates%s%s",
-                      c->ca_file ? " from " : "", c->ca_file ? c->ca_file : "");
-        SSL_CTX_free(ctx);
-        return ZWS_E_TLS_VERIFY;
-    }
-    c->ssl_ctx = ctx;
     return 0;
 }
 
@@ -95,20 +63,28 @@ static void tls_fail(zws_client *c, const char *during)
 void transport__on_connected(zws_client *c, CURL *easy, CURLcode res)
 {
     curl_socket_t s = CURL_SOCKET_BAD;
+    long proxy_status = 0;
     if (res == CURLE_OK)
         curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &s);
+    curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &proxy_status);
     /* our own descriptor: curl closes its copy with the handle */
     int fd = s != CURL_SOCKET_BAD ? fcntl(s, F_DUPFD_CLOEXEC, 3) : -1;
     curl_multi_remove_handle(c->multi, easy);
     curl_easy_cleanup(easy);
     c->connect_easy = NULL;
     if (res != CURLE_OK || fd < 0) {
-        int err = res == CURLE_COULDNT_RESOLVE_HOST ? ZWS_E_RESOLVE
-                  : res == CURLE_OPERATION_TIMEDOUT ? ZWS_E_TIMEOUT
-                  : res == CURLE_OK                 ? ZWS_E_SYSTEM
-                                                    : ZWS_E_CONNECT;
-        client__error(c, err, "cannot connect to %s:%d: %s", c->url.host, c->url.port,
-                      c->curl_err[0] ? c->curl_err : curl_easy_strerror(res));
+        int err = res == CURLE_COULDNT_RESOLVE_HOST  ? ZWS_E_RESOLVE
+                  : res == CURLE_COULDNT_RESOLVE_PROXY ? ZWS_E_RESOLVE
+                  : res == CURLE_OPERATION_TIMEDOUT  ? ZWS_E_TIMEOUT
+                  : res == CURLE_OK                  ? ZWS_E_SYSTEM
+                                                     : ZWS_E_CONNECT;
+        if (proxy_status >= 300)
+            client__error(c, err, "proxy refused the tunnel to %s:%d: HTTP %ld", c->url.host,
+                          c->url.port, proxy_status);
+        else
+            client__error(c, err, "cannot connect to %s:%d%s: %s", c->url.host, c->url.port,
+                          c->proxy ? " through the proxy" : "",
+                          c->curl_err[0] ? c->curl_err : curl_easy_strerror(res));
         client__fail(c, err, false, 0, NULL);
         return;
     }
@@ -116,30 +92,19 @@ void transport__on_connected(zws_client *c, CURL *easy, CURLcode res)
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    int rc = c->url.tls ? tls_ctx(c) : 0;
-    if (rc < 0) {
-        client__fail(c, rc, rc == ZWS_E_TLS_VERIFY, 0, NULL);
-        return;
-    }
     if (c->url.tls) {
-        if (!(c->ssl = SSL_new(c->ssl_ctx)) || SSL_set_fd(c->ssl, fd) != 1) {
-            client__error(c, ZWS_E_NOMEM, "cannot create a TLS session");
-            client__fail(c, ZWS_E_NOMEM, false, 0, NULL);
+        int rc = tls__new_session(c);
+        if (rc < 0) {
+            client__fail(c, rc, rc == ZWS_E_TLS_VERIFY || rc == ZWS_E_CONFIG, 0, NULL);
             return;
         }
-        if (is_ip_literal(c->url.host)) {
-            X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), c->url.host);
-        } else {
-            SSL_set_tlsext_host_name(c->ssl, c->url.host);
-            SSL_set1_host(c->ssl, c->url.host);
-        }
-        SSL_set_connect_state(c->ssl);
     }
     c->fd_events = 0;
     client__set_state(c, c->url.tls ? ZWS_STATE_TLS_HANDSHAKE : ZWS_STATE_UPGRADING);
     if (c->state == ZWS_STATE_UPGRADING)
         client__on_upgrading(c);
-    transport__io(c, EPOLLOUT);
+    if (c->fd >= 0)
+        transport__io(c, EPOLLOUT);
 }
 
 ssize_t transport__read(zws_client *c, void *buf, size_t len)
@@ -211,6 +176,10 @@ static void tls_handshake(zws_client *c)
     if (rc == 1) {
         log__emit(c, ZWS_LOG_DEBUG, "TLS %s established with %s:%d", SSL_get_version(c->ssl),
                   c->url.host, c->url.port);
+        if (tls__check_peer(c) < 0) {
+            client__fail(c, ZWS_E_TLS_VERIFY, true, 0, NULL);
+            return;
+        }
         client__set_state(c, ZWS_STATE_UPGRADING);
         client__on_upgrading(c);
         return;

@@ -1,0 +1,151 @@
+/* OpenSSL for the WebSocket leg: a verified TLS ≥ 1.2 context (system store,
+ * CA file or directory, client certificate, the application's own tweaks),
+ * SNI and host-name or IP checks, key pinning, and session resumption so a
+ * reconnect saves a round trip. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <openssl/x509v3.h>
+
+#include "internal.h"
+
+static int ex_index = -1; /* SSL ex-data slot holding the client */
+
+static int on_new_session(SSL *ssl, SSL_SESSION *sess)
+{
+    zws_client *c = SSL_get_ex_data(ssl, ex_index);
+    if (!c)
+        return 0;
+    if (c->tls_session)
+        SSL_SESSION_free(c->tls_session);
+    c->tls_session = sess;
+    return 1; /* we keep the reference */
+}
+
+int tls__context(zws_client *c)
+{
+    if (c->ssl_ctx)
+        return 0;
+    if (ex_index < 0)
+        ex_index = SSL_get_ex_new_index(0, "zws_client", NULL, NULL, NULL);
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx)
+        return ZWS_E_NOMEM;
+    SSL_CTX_set_min_proto_version(ctx, c->tls_min_version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                              SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, on_new_session);
+    if (c->insecure) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+        log__emit(c, ZWS_LOG_WARN, "TLS certificate verification is DISABLED "
+                                   "(ZWS_OPT_INSECURE_SKIP_VERIFY): anyone can impersonate Zoom");
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    }
+    int ok = 1;
+    if (c->ca_file || c->ca_path)
+        ok = SSL_CTX_load_verify_locations(ctx, c->ca_file, c->ca_path);
+    else
+        ok = SSL_CTX_set_default_verify_paths(ctx);
+    if (ok != 1) {
+        client__error(c, ZWS_E_TLS_VERIFY, "cannot load CA certificates from %s",
+                      c->ca_file ? c->ca_file : c->ca_path ? c->ca_path : "the system store");
+        SSL_CTX_free(ctx);
+        ERR_clear_error();
+        return ZWS_E_TLS_VERIFY;
+    }
+    if (c->client_cert &&
+        (SSL_CTX_use_certificate_chain_file(ctx, c->client_cert) != 1 ||
+         SSL_CTX_use_PrivateKey_file(ctx, c->client_key ? c->client_key : c->client_cert,
+                                     SSL_FILETYPE_PEM) != 1 ||
+         SSL_CTX_check_private_key(ctx) != 1)) {
+        client__error(c, ZWS_E_CONFIG, "cannot use the client certificate %s or its key",
+                      c->client_cert);
+        SSL_CTX_free(ctx);
+        ERR_clear_error();
+        return ZWS_E_CONFIG;
+    }
+    if (c->ssl_ctx_cb)
+        c->ssl_ctx_cb(c, ctx, c->ssl_ctx_user);
+    c->ssl_ctx = ctx;
+    return 0;
+}
+
+void tls__free(zws_client *c)
+{
+    if (c->tls_session)
+        SSL_SESSION_free(c->tls_session);
+    c->tls_session = NULL;
+    if (c->ssl_ctx)
+        SSL_CTX_free(c->ssl_ctx);
+    c->ssl_ctx = NULL;
+}
+
+static bool is_ip_literal(const char *host)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+int tls__new_session(zws_client *c)
+{
+    int rc = tls__context(c);
+    if (rc < 0)
+        return rc;
+    if (!(c->ssl = SSL_new(c->ssl_ctx)) || SSL_set_fd(c->ssl, c->fd) != 1) {
+        client__error(c, ZWS_E_NOMEM, "cannot create a TLS session");
+        return ZWS_E_NOMEM;
+    }
+    SSL_set_ex_data(c->ssl, ex_index, c);
+    if (is_ip_literal(c->url.host)) {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), c->url.host);
+    } else {
+        SSL_set_tlsext_host_name(c->ssl, c->url.host);
+        SSL_set1_host(c->ssl, c->url.host);
+    }
+    if (c->tls_session)
+        SSL_set_session(c->ssl, c->tls_session);
+    SSL_set_connect_state(c->ssl);
+    return 0;
+}
+
+bool tls__pin_matches(const unsigned char *spki, size_t len, const char *pins)
+{
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    char b64[64];
+    SHA256(spki, len, digest);
+    int n = EVP_EncodeBlock((unsigned char *)b64, digest, sizeof digest);
+    for (const char *p = pins; p && *p;) {
+        size_t span = strcspn(p, ";");
+        if (span > 8 && !strncmp(p, "sha256//", 8) && span - 8 == (size_t)n &&
+            !memcmp(p + 8, b64, (size_t)n))
+            return true;
+        p += span;
+        if (*p == ';')
+            p++;
+    }
+    return false;
+}
+
+int tls__check_peer(zws_client *c)
+{
+    if (SSL_session_reused(c->ssl))
+        log__emit(c, ZWS_LOG_DEBUG, "TLS session resumed");
+    if (!c->pinned_pubkey)
+        return 0;
+    X509 *peer = SSL_get0_peer_certificate(c->ssl);
+    unsigned char *der = NULL;
+    int len = peer ? i2d_PUBKEY(X509_get0_pubkey(peer), &der) : -1;
+    bool ok = len > 0 && tls__pin_matches(der, (size_t)len, c->pinned_pubkey);
+    OPENSSL_free(der);
+    if (!ok) {
+        client__error(c, ZWS_E_TLS_VERIFY, "public key of %s:%d does not match ZWS_OPT_PINNED_PUBKEY",
+                      c->url.host, c->url.port);
+        return ZWS_E_TLS_VERIFY;
+    }
+    return 0;
+}
