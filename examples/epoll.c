@@ -55,7 +55,7 @@ int main(int argc, char **argv)
         if (n < 0 && errno != EINTR)
             return perror("epoll_wait"), 1;
         for (int i = 0; i < n; i++)
-            rc = zws_client_dispatch(ready[i].data.ptr); /* 3. do the ready work, run the callbacks */
+            rc = zws_client_dispatch(ready[i].data.ptr); /* 3. do the work, run callbacks */
     }
     if (rc < 0)
         fprintf(stderr, "error: %s\n", zws_client_last_error(client));

@@ -341,7 +341,7 @@ void zws_client_stop(zws_client *c)
 {
     if (!c)
         return;
-    c->stop_requested = 1; /* async-signal-safe: a flag and a write(2) */
+    atomic_store(&c->stop_requested, 1); /* lock-free, so async-signal-safe; then write(2) */
     uint64_t one = 1;
     ssize_t n = write(c->wakefd, &one, sizeof one);
     (void)n;

@@ -4,6 +4,7 @@
 #define ZWS_INTERNAL_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -253,7 +254,7 @@ struct zws_client {
     /* loop */
     int epfd, timerfd, wakefd;
     timers timers;
-    volatile sig_atomic_t stop_requested;
+    atomic_int stop_requested;  /* set by zws_client_stop from any thread or signal handler */
 
     /* state */
     int state;

@@ -161,10 +161,8 @@ int loop__dispatch(zws_client *c)
         }
         }
     }
-    if (c->stop_requested) {
-        c->stop_requested = 0;
+    if (atomic_exchange(&c->stop_requested, 0))
         client__on_stop(c);
-    }
     int id;
     while ((id = timers__pop_due(&c->timers, clock__mono_ms())) >= 0) {
         if (id == TIMER_CURL)

@@ -103,6 +103,8 @@ int token__start_fetch(zws_client *c)
     curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->http_timeout_ms);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "libzoomws");
+    /* one request an hour: keeping the connection would cost an fd and its TLS state */
+    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
     curl_easy_setopt(e, CURLOPT_SSLVERSION,
                      (long)(c->tls_min_version == 13 ? CURL_SSLVERSION_TLSv1_3
                                                      : CURL_SSLVERSION_TLSv1_2));

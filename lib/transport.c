@@ -213,6 +213,10 @@ void transport__close(zws_client *c)
     }
     ws__free(c);
     if (c->ssl) {
+        /* a quiet shutdown: the socket may be dead, and SSL_free after an
+         * unfinished shutdown would make the session non-resumable */
+        SSL_set_quiet_shutdown(c->ssl, 1);
+        SSL_shutdown(c->ssl);
         SSL_free(c->ssl);
         c->ssl = NULL;
     }

@@ -22,6 +22,27 @@ int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Mocks still running when a failed assertion skipped mock_stop: end them at exit. */
+static pid_t live[64];
+static void kill_leftovers(void)
+{
+    for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
+        if (live[i] > 0)
+            kill(live[i], SIGTERM);
+}
+
+static void track(pid_t pid, pid_t replace)
+{
+    static bool registered;
+    if (!registered)
+        registered = atexit(kill_leftovers) == 0;
+    for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
+        if (live[i] == replace) {
+            live[i] = pid;
+            return;
+        }
+}
+
 bool mock_start(mock *m, ...)
 {
     memset(m, 0, sizeof *m);
@@ -61,6 +82,7 @@ bool mock_start(mock *m, ...)
         _exit(127);
     }
     close(out[1]);
+    track(m->pid, 0);
     char line[256] = "";
     size_t len = 0;
     int64_t deadline = now_ms() + 10000;
@@ -88,6 +110,7 @@ bool mock_start(mock *m, ...)
 void mock_stop(mock *m)
 {
     if (m->pid > 0) {
+        track(0, m->pid);
         kill(m->pid, SIGTERM);
         int status;
         waitpid(m->pid, &status, 0);
@@ -285,4 +308,97 @@ bool write_events_file(const char *path, int n)
                 "\"join_time\":\"2026-12-03T16:00:00Z\",\"participant_uuid\":\"A1B2C3\"}}}}\n",
                 1700000000000LL + i, i);
     return fclose(f) == 0;
+}
+
+bool mock_fetch_token(mock *m, char *out, size_t outsz)
+{
+    CURL *e = curl_easy_init();
+    struct body *b = calloc(1, sizeof *b);
+    char url[256];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/oauth/token", m->port);
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_CAINFO, m->ca);
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
+    curl_easy_setopt(e, CURLOPT_USERPWD, "mock-client:mock-secret");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, "grant_type=account_credentials&account_id=mock-account");
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, b);
+    bool ok = false;
+    if (curl_easy_perform(e) == CURLE_OK) {
+        json_t *root = json_loads(b->data, 0, NULL);
+        const char *tok = json_string_value(json_object_get(root, "access_token"));
+        if (tok && strlen(tok) < outsz) {
+            strcpy(out, tok);
+            ok = true;
+        }
+        json_decref(root);
+    }
+    curl_easy_cleanup(e);
+    free(b);
+    return ok;
+}
+
+static size_t ignore_body(char *d, size_t size, size_t n, void *user)
+{
+    (void)d, (void)user;
+    return size * n;
+}
+
+bool mock_pubkey_pin(mock *m, char *out, size_t outsz)
+{
+    /* curl tells us the pin it computed when we pin a wrong key... simpler: ask
+     * curl for the certificate chain and hash the leaf's public key ourselves */
+    CURL *e = curl_easy_init();
+    char url[256];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/_mock/stats", m->port);
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_CAINFO, m->ca);
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
+    curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, ignore_body);
+    bool ok = false;
+    struct curl_certinfo *ci = NULL;
+    if (curl_easy_perform(e) == CURLE_OK && curl_easy_getinfo(e, CURLINFO_CERTINFO, &ci) == CURLE_OK &&
+        ci && ci->num_of_certs > 0) {
+        for (struct curl_slist *s = ci->certinfo[0]; s; s = s->next) {
+            if (strncmp(s->data, "Cert:", 5))
+                continue;
+            const char *pem = s->data + 5;
+            char cmd[512];
+            char path[] = "/tmp/zws-cert-XXXXXX";
+            int fd = mkstemp(path);
+            if (fd < 0)
+                break;
+            if (write(fd, pem, strlen(pem)) < 0) { close(fd); break; }
+            close(fd);
+            snprintf(cmd, sizeof cmd,
+                     "openssl x509 -in %s -pubkey -noout | openssl pkey -pubin -outform der | "
+                     "openssl dgst -sha256 -binary | openssl base64 -A",
+                     path);
+            FILE *p = popen(cmd, "r");
+            char b64[128] = "";
+            if (p && fgets(b64, sizeof b64, p) && strlen(b64) > 40) {
+                snprintf(out, outsz, "sha256//%s", b64);
+                ok = true;
+            }
+            if (p)
+                pclose(p);
+            unlink(path);
+        }
+    }
+    curl_easy_cleanup(e);
+    return ok;
+}
+
+void capture_log(zws_client *c, int level, const char *line, void *user)
+{
+    (void)c, (void)level;
+    log_capture *cap = user;
+    size_t n = strlen(line);
+    if (cap->len + n + 2 < sizeof cap->buf) {
+        memcpy(cap->buf + cap->len, line, n);
+        cap->len += n;
+        cap->buf[cap->len++] = '\n';
+        cap->buf[cap->len] = '\0';
+    }
 }

@@ -71,4 +71,13 @@ bool write_events_file(const char *path, int n);
 
 int64_t now_ms(void);
 
+/* A fresh access token from the mock's token endpoint (for token providers). */
+bool mock_fetch_token(mock *m, char *out, size_t outsz);
+/* "sha256//BASE64" of the mock's server public key, read over a TLS handshake. */
+bool mock_pubkey_pin(mock *m, char *out, size_t outsz);
+
+/* Captures log lines into a buffer (for searching). */
+typedef struct log_capture { char buf[1 << 17]; size_t len; } log_capture;
+void capture_log(zws_client *c, int level, const char *line, void *user);
+
 #endif
