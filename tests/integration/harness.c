@@ -43,6 +43,48 @@ static void track(pid_t pid, pid_t replace)
         }
 }
 
+pid_t spawn_ready(const char *const argv[], char *line, size_t linesz, int timeout_ms)
+{
+    int out[2];
+    if (pipe(out) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(out[1]);
+    track(pid, 0);
+    size_t len = 0;
+    line[0] = '\0';
+    int64_t deadline = now_ms() + timeout_ms;
+    while (!strchr(line, '\n') && now_ms() < deadline && len < linesz - 1) {
+        struct pollfd p = {.fd = out[0], .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t n = read(out[0], line + len, linesz - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        line[len] = '\0';
+    }
+    close(out[0]);
+    return pid;
+}
+
+void stop_process(pid_t pid)
+{
+    if (pid > 0) {
+        track(0, pid);
+        kill(pid, SIGTERM);
+        int status;
+        waitpid(pid, &status, 0);
+    }
+}
+
 bool mock_start(mock *m, ...)
 {
     memset(m, 0, sizeof *m);
@@ -70,33 +112,8 @@ bool mock_start(mock *m, ...)
     va_end(ap);
     argv[argc] = NULL;
 
-    int out[2];
-    if (pipe(out) < 0)
-        return false;
-    m->pid = fork();
-    if (m->pid == 0) {
-        dup2(out[1], 1);
-        close(out[0]);
-        close(out[1]);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(out[1]);
-    track(m->pid, 0);
     char line[256] = "";
-    size_t len = 0;
-    int64_t deadline = now_ms() + 10000;
-    while (!strchr(line, '\n') && now_ms() < deadline && len < sizeof line - 1) {
-        struct pollfd p = {.fd = out[0], .events = POLLIN};
-        if (poll(&p, 1, 100) <= 0)
-            continue;
-        ssize_t n = read(out[0], line + len, sizeof line - 1 - len);
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-        line[len] = '\0';
-    }
-    close(out[0]);
+    m->pid = spawn_ready(argv, line, sizeof line, 10000);
     if (sscanf(line, "READY port=%d", &m->port) != 1) {
         fprintf(stderr, "harness: zoomws-mock did not start (%s): '%s'\n", bin, line);
         mock_stop(m);
@@ -109,13 +126,8 @@ bool mock_start(mock *m, ...)
 
 void mock_stop(mock *m)
 {
-    if (m->pid > 0) {
-        track(0, m->pid);
-        kill(m->pid, SIGTERM);
-        int status;
-        waitpid(m->pid, &status, 0);
-        m->pid = 0;
-    }
+    stop_process(m->pid);
+    m->pid = 0;
     if (m->ca[0])
         unlink(m->ca);
     if (m->dir[0])

@@ -18,6 +18,11 @@ typedef struct mock {
     char ws_url[128];
 } mock;
 
+/* Starts argv and returns its pid once it printed a first line (into line). */
+pid_t spawn_ready(const char *const argv[], char *line, size_t linesz, int timeout_ms);
+/* SIGTERM and reap. */
+void stop_process(pid_t pid);
+
 /* Starts zoomws-mock ($ZOOMWS_MOCK) with extra arguments (NULL-terminated). */
 bool mock_start(mock *m, ...);
 void mock_stop(mock *m);
