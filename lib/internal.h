@@ -273,6 +273,7 @@ struct zws_client {
     char *token;                /* current access token */
     int64_t token_expires;      /* monotonic ms */
     int64_t token_obtained;     /* monotonic ms */
+    int64_t retry_after_ms;     /* the token endpoint's Retry-After, for the next backoff */
     char curl_err[CURL_ERROR_SIZE];
 
     /* transport */

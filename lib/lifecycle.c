@@ -126,6 +126,9 @@ void client__fail(zws_client *c, int err, bool permanent, int close_code, const 
     uint32_t rnd = 0;
     RAND_bytes((unsigned char *)&rnd, sizeof rnd);
     int64_t delay = backoff__delay_ms(c->attempt, c->reconnect_base_ms, c->reconnect_max_ms, rnd);
+    if (c->retry_after_ms > delay)
+        delay = c->retry_after_ms < c->reconnect_max_ms ? c->retry_after_ms : c->reconnect_max_ms;
+    c->retry_after_ms = 0;
     timers__set(&c->timers, TIMER_BACKOFF, clock__mono_ms() + delay);
     transition(c, ZWS_STATE_BACKOFF, err, false, close_code, reason ? reason_copy : NULL, delay);
 }

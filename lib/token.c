@@ -168,7 +168,11 @@ void token__schedule_refresh(zws_client *c)
 void token__on_done(zws_client *c, CURL *easy, CURLcode res)
 {
     long status = 0;
+    curl_off_t retry_after = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
+    /* a server that says when to come back (429, 503) is believed, within the cap */
+    c->retry_after_ms = retry_after > 0 ? (int64_t)retry_after * 1000 : 0;
     curl_multi_remove_handle(c->multi, easy);
     curl_easy_cleanup(easy);
     c->token_easy = NULL;

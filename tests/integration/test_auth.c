@@ -125,6 +125,28 @@ static void transient_token_errors_are_retried(void **state)
     mock_stop(&m);
 }
 
+static void retry_after_is_honoured(void **state)
+{
+    (void)state;
+    mock m;
+    assert_true(mock_start(&m, "--count", "0", NULL));
+    assert_int_equal(mock_control(&m, "POST", "/_mock/fail-token?status=429&count=1&retry_after=1", NULL), 200);
+    zws_client *c = client_for(&m);
+    zws_client_set_int(c, ZWS_OPT_RECONNECT_MAX_MS, 5000);
+    transition_log states = {0};
+    zws_client_set_state_cb(c, record_state, &states);
+    wait_state open = {c, ZWS_STATE_OPEN};
+    assert_int_equal(zws_client_connect(c), 0);
+    assert_true(run_until(c, is_state, &open, 15000));
+    int b = last_state(&states, ZWS_STATE_BACKOFF);
+    assert_true(b >= 0);
+    assert_int_equal(states.t[b].retry_ms, 1000); /* not the immediate first retry */
+    assert_int_equal(states.t[b].error, ZWS_E_TOKEN);
+    assert_non_null(strstr(states.t[b].message, "429"));
+    zws_client_free(c);
+    mock_stop(&m);
+}
+
 /* The secret and tokens never reach the log, whatever the level. */
 static void secrets_never_logged(void **state)
 {
@@ -157,6 +179,7 @@ int main(void)
         cmocka_unit_test(invalid_client_is_permanent_and_not_retried),
         cmocka_unit_test(unknown_account_is_permanent),
         cmocka_unit_test(transient_token_errors_are_retried),
+        cmocka_unit_test(retry_after_is_honoured),
         cmocka_unit_test(secrets_never_logged),
     };
     return cmocka_run_group_tests_name("integration: auth", tests, NULL, NULL);
