@@ -185,6 +185,7 @@ void token__on_done(zws_client *c, CURL *easy, CURLcode res)
               : res == CURLE_OPERATION_TIMEDOUT ? ZWS_E_TIMEOUT
               : res == CURLE_COULDNT_RESOLVE_HOST ? ZWS_E_RESOLVE
               : res == CURLE_COULDNT_CONNECT ? ZWS_E_CONNECT
+              : res == CURLE_SSL_CONNECT_ERROR ? ZWS_E_TLS
                                               : ZWS_E_TOKEN;
         client__error(c, err, "token request to %s failed: %s", c->oauth_url,
                       c->curl_err[0] ? c->curl_err : curl_easy_strerror(res));

@@ -332,6 +332,9 @@ bool mock_fetch_token(mock *m, char *out, size_t outsz)
     curl_easy_setopt(e, CURLOPT_CAINFO, m->ca);
     curl_easy_setopt(e, CURLOPT_PROXY, "");
     curl_easy_setopt(e, CURLOPT_USERPWD, "mock-client:mock-secret");
+    /* certificate-fault tests still need a token: this helper does not verify */
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, "grant_type=account_credentials&account_id=mock-account");
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, b);

@@ -1,4 +1,5 @@
 #include "certs.h"
+#include "config.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,8 +47,9 @@ static X509 *make_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, const 
     bool ca = issuer == NULL;
     X509_NAME *name = X509_get_subject_name(x);
     bool ok = X509_set_version(x, 2) == 1 && set_random_serial(x) &&
-              X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
-              X509_gmtime_adj(X509_getm_notAfter(x), 86400) && X509_set_pubkey(x, key) == 1 &&
+              X509_gmtime_adj(X509_getm_notBefore(x), !ca && g_cfg.cert_expired ? -172800 : -3600) &&
+              X509_gmtime_adj(X509_getm_notAfter(x), !ca && g_cfg.cert_expired ? -86400 : 86400) &&
+              X509_set_pubkey(x, key) == 1 &&
               X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
                                          (const unsigned char *)"zoomws-mock", -1, -1, 0) == 1 &&
               X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn,
@@ -60,10 +62,13 @@ static X509 *make_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, const 
              add_ext(iss, x, NID_subject_key_identifier, "hash") &&
              add_ext(iss, x, NID_authority_key_identifier, "keyid:always");
     } else if (ok) {
+        char san[300] = "DNS:localhost,IP:127.0.0.1,IP:::1";
+        if (g_cfg.cert_host)
+            snprintf(san, sizeof san, "DNS:%s", g_cfg.cert_host);
         ok = add_ext(iss, x, NID_basic_constraints, "critical,CA:FALSE") &&
              add_ext(iss, x, NID_key_usage, "critical,digitalSignature") &&
              add_ext(iss, x, NID_ext_key_usage, "serverAuth") &&
-             add_ext(iss, x, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1") &&
+             add_ext(iss, x, NID_subject_alt_name, san) &&
              add_ext(iss, x, NID_subject_key_identifier, "hash") &&
              add_ext(iss, x, NID_authority_key_identifier, "keyid:always");
     }
@@ -145,6 +150,11 @@ SSL_CTX *certs_make_server_ctx(const char *ca_path)
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                               SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (g_cfg.tls_max == 11) { /* OpenSSL 3 refuses TLS < 1.2 below security level 0 */
+        SSL_CTX_set_security_level(ctx, 0);
+        SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+        SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION);
+    }
     SSL_CTX_set_alpn_select_cb(ctx, alpn_select, NULL);
     X509_free(ca);
     X509_free(srv);

@@ -23,6 +23,10 @@ struct config {
     bool replace;
     const char *fail_frame;
     int64_t drop_after;      /* -1 disables */
+    /* certificate faults, for clients' verification tests */
+    bool cert_expired;       /* server certificate expired yesterday */
+    const char *cert_host;   /* server certificate names only this DNS host */
+    int tls_max;             /* 0: no maximum; 11: TLS 1.0/1.1 only (a legacy server) */
 };
 
 extern struct config g_cfg;

@@ -1,4 +1,5 @@
 #include "conn.h"
+#include "faults.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -224,6 +225,12 @@ void conn_flush_dirty(void)
 
 static void tls_handshake(struct conn *c)
 {
+    if (!c->tls_started && faults_take_tls_close()) {
+        log_info("conn %llu: injected close during the TLS handshake", (unsigned long long)c->id);
+        conn_close(c, false);
+        return;
+    }
+    c->tls_started = true;
     ERR_clear_error();
     int r = SSL_accept(c->ssl);
     if (r == 1) {

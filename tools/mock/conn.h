@@ -23,6 +23,7 @@ enum conn_state { CS_TLS, CS_HTTP, CS_WS };
 struct ws_state;
 
 struct conn {
+    bool tls_started;      /* the TLS handshake got its first bytes */
     uint64_t id; /* for log lines */
     int fd;
     SSL *ssl;

@@ -1,4 +1,5 @@
 #include "control.h"
+#include "faults.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,30 @@ static void do_fail_token(struct conn *c, struct http_req *r)
     http_respond_json(c, r, 200, out);
 }
 
+static void do_fail_upgrade(struct conn *c, struct http_req *r)
+{
+    long long status, count;
+    char *mode = http_query_param(r, "mode");
+    enum upgrade_fault f = !mode || !strcmp(mode, "status") ? FAULT_STATUS
+                           : !strcmp(mode, "bad-accept")    ? FAULT_BAD_ACCEPT
+                           : !strcmp(mode, "stall")         ? FAULT_STALL
+                           : !strcmp(mode, "close")         ? FAULT_CLOSE
+                           : !strcmp(mode, "tls-close")     ? FAULT_TLS_CLOSE
+                                                            : FAULT_NONE;
+    free(mode);
+    if (f == FAULT_NONE) {
+        bad_param(c, r, "mode");
+        return;
+    }
+    if (!int_param(r, "status", 503, 100, 599, &status) || !int_param(r, "count", 1, 0, 1000000000, &count)) {
+        bad_param(c, r, "status/count");
+        return;
+    }
+    faults_arm(f, (int)status, (uint64_t)count);
+    log_info("control: next %lld upgrades fail (mode %d)", count, (int)f);
+    reply_ok(c, r, "fail-upgrade", (size_t)count);
+}
+
 void control_handle(struct conn *c, struct http_req *r, const char *action)
 {
     if (strcmp(action, "stats") == 0) {
@@ -229,6 +254,8 @@ void control_handle(struct conn *c, struct http_req *r, const char *action)
         char body[96];
         snprintf(body, sizeof body, "{\"ok\":true,\"action\":\"expire-tokens\",\"tokens\":%zu}", n);
         http_respond_json(c, r, 200, body);
+    } else if (strcmp(action, "fail-upgrade") == 0) {
+        do_fail_upgrade(c, r);
     } else if (strcmp(action, "fail-token") == 0) {
         do_fail_token(c, r);
     } else if (strcmp(action, "pause") == 0) {

@@ -68,6 +68,9 @@ static void usage(FILE *f)
           "  --replace                a new connection closes the open one (1000 \"connection replaced\")\n"
           "  --fail-frame TEXT        failure content for a bad token (Invalid Token)\n"
           "  --drop-after N           TCP-drop the first connection that has been sent N events\n"
+          "  --cert-expired           serve a certificate that expired yesterday\n"
+          "  --cert-host NAME         serve a certificate for DNS:NAME only (host-name mismatch)\n"
+          "  --tls-max 1.1            a legacy server: TLS 1.0/1.1 only\n"
           "  -q, --quiet / -v, --verbose   stderr log level\n",
           f);
 }
@@ -87,7 +90,8 @@ static bool parse_args(int argc, char **argv)
 {
     enum {
         O_BIND = 256, O_PORT, O_CA, O_ACCOUNT, O_CLIENT, O_SECRET, O_SUB, O_TTL, O_IDLE,
-        O_EVENTS, O_RATE, O_COUNT, O_LOOP, O_CLOSE_EXP, O_REPLACE, O_FAIL, O_DROP
+        O_EVENTS, O_RATE, O_COUNT, O_LOOP, O_CLOSE_EXP, O_REPLACE, O_FAIL, O_DROP,
+        O_CERT_EXPIRED, O_CERT_HOST, O_TLS_MAX
     };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
@@ -107,6 +111,9 @@ static bool parse_args(int argc, char **argv)
         {"replace", no_argument, NULL, O_REPLACE},
         {"fail-frame", required_argument, NULL, O_FAIL},
         {"drop-after", required_argument, NULL, O_DROP},
+        {"cert-expired", no_argument, NULL, O_CERT_EXPIRED},
+        {"cert-host", required_argument, NULL, O_CERT_HOST},
+        {"tls-max", required_argument, NULL, O_TLS_MAX},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -159,6 +166,13 @@ static bool parse_args(int argc, char **argv)
             if (!parse_ll(optarg, 0, INT64_MAX, &v))
                 goto bad;
             g_cfg.drop_after = v;
+            break;
+        case O_CERT_EXPIRED: g_cfg.cert_expired = true; break;
+        case O_CERT_HOST: g_cfg.cert_host = optarg; break;
+        case O_TLS_MAX:
+            if (strcmp(optarg, "1.1") != 0)
+                goto bad;
+            g_cfg.tls_max = 11;
             break;
         case 'q': g_log_level = LOG_ERR; break;
         case 'v': g_log_level = LOG_DEBUG; break;

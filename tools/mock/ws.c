@@ -1,4 +1,5 @@
 #include "ws.h"
+#include "faults.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +326,26 @@ static void build_succeeded(struct conn *c, uint64_t token_expiry)
 
 void ws_handle_upgrade(struct conn *c, struct http_req *r)
 {
+    int fault_status = 0;
+    switch (faults_take_upgrade(&fault_status)) {
+    case FAULT_STATUS:
+        log_info("conn %llu: injected upgrade failure %d", (unsigned long long)c->id, fault_status);
+        http_respond_json(c, r, fault_status, "{\"error\":\"injected upgrade failure\"}");
+        return;
+    case FAULT_STALL:
+        log_info("conn %llu: upgrade left unanswered", (unsigned long long)c->id);
+        return;
+    case FAULT_CLOSE:
+        conn_close(c, false);
+        return;
+    case FAULT_BAD_ACCEPT:
+        buf_printf(&c->out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                            "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+                            "AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n");
+        return;
+    default:
+        break;
+    }
     const char *key = http_header(r, "Sec-WebSocket-Key");
     const char *version = http_header(r, "Sec-WebSocket-Version");
     if (strcmp(r->method, "GET") != 0 || r->minor < 1) {
