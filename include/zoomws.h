@@ -81,7 +81,10 @@ enum zws_error {
     ZWS_E_TOKEN = -500,       /**< the token endpoint failed transiently (5xx, 429, bad body) */
     ZWS_E_AUTH = -501,        /**< credentials refused: invalid_client/invalid_request (permanent) */
     ZWS_E_TOKEN_REJECTED = -502, /**< Zoom refused the access token in build_connection */
-    ZWS_E_REFUSED = -503      /**< Zoom refused the connection for another reason (e.g. subscription) */
+    ZWS_E_REFUSED = -503,     /**< Zoom refused the connection for another reason (e.g. subscription) */
+    ZWS_E_REPLACED = -504     /**< the server closed us for another connection on the same
+                                   subscription (best effort: recognised from the close reason,
+                                   as Zoom documents no code): two instances may be fighting */
 };
 
 /** A static English description of an error code. Never NULL. */

@@ -169,3 +169,14 @@ bool envelope__is_token_failure(const char *content)
     return strcasestr(content, "invalid") || strcasestr(content, "empty") ||
            strcasestr(content, "expire");
 }
+
+bool envelope__is_replacement(const char *close_reason)
+{
+    /* Zoom documents no close code for "another connection took over"; match
+     * the usual wordings instead, case-insensitively */
+    static const char *const words[] = {"replac", "another connection", "duplicate", "kicked"};
+    for (size_t i = 0; close_reason && i < sizeof words / sizeof words[0]; i++)
+        if (strcasestr(close_reason, words[i]))
+            return true;
+    return false;
+}

@@ -39,6 +39,7 @@ const char *zws_strerror(int code)
     case ZWS_E_AUTH: return "credentials refused";
     case ZWS_E_TOKEN_REJECTED: return "access token rejected by Zoom";
     case ZWS_E_REFUSED: return "connection refused by Zoom";
+    case ZWS_E_REPLACED: return "connection replaced by another one on the same subscription";
     default: return "unknown error";
     }
 }

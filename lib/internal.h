@@ -124,6 +124,8 @@ int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_b
 
 /* build_connection failure content that means "get a new token". */
 bool envelope__is_token_failure(const char *content);
+/* A close reason saying another connection on the subscription took over. */
+bool envelope__is_replacement(const char *close_reason);
 
 /* ------------------------------------------------------------ handshake.c */
 

@@ -153,6 +153,11 @@ static void finished(zws_client *c)
         client__error(c, ZWS_E_TOO_BIG, "server sent a message larger than %lld bytes: closed with 1009",
                       (long long)c->max_message_bytes);
         client__fail(c, ZWS_E_TOO_BIG, false, 1009, NULL);
+    } else if (received && envelope__is_replacement(c->close_reason_rx)) {
+        client__error(c, ZWS_E_REPLACED, "server closed the connection for another one on the same "
+                      "subscription (%d %s): is a second instance running?", c->close_code_rx,
+                      c->close_reason_rx);
+        client__fail(c, ZWS_E_REPLACED, false, c->close_code_rx, c->close_reason_rx);
     } else if (received) {
         client__error(c, ZWS_E_CLOSED, "server closed the connection: %d %s", c->close_code_rx,
                       c->close_reason_rx);

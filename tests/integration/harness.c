@@ -286,6 +286,8 @@ void record_event(zws_client *c, const zws_event *ev, void *user)
     if (zws_event_get_int(ev, "payload.object.seq", &seq) == 0) {
         if (seq == log->last_seq + 1)
             log->seqs_in_order++;
+        if (seq <= log->last_seq)
+            log->out_of_order++;
         log->last_seq = seq;
     }
     snprintf(log->last_name, sizeof log->last_name, "%s", zws_event_name(ev));

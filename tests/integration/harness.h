@@ -59,6 +59,7 @@ int last_state(const transition_log *log, int state);
 typedef struct event_log {
     int count;
     int64_t seqs_in_order; /* events whose seq == previous seq + 1 */
+    int64_t out_of_order;  /* events whose seq <= previous seq: duplicated or reordered */
     int64_t last_seq;
     char last_name[64];
     int64_t last_ts;

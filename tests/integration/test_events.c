@@ -12,14 +12,17 @@
 
 #include "harness.h"
 
+/* EVENTS_COUNT (default 10,000) events, one connection, each exactly once and
+ * in order; `make soak` runs it with 1,000,000. */
 static void ten_thousand_events_in_order(void **state)
 {
     (void)state;
+    int n = getenv("EVENTS_COUNT") ? atoi(getenv("EVENTS_COUNT")) : 10000;
     char path[] = "/tmp/zws-events-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    assert_true(write_events_file(path, 10000));
+    assert_true(write_events_file(path, n));
     mock m;
     assert_true(mock_start(&m, "--events", path, "--rate", "0", NULL));
     zws_client *c = client_for(&m);
@@ -28,15 +31,66 @@ static void ten_thousand_events_in_order(void **state)
     zws_client_set_state_cb(c, record_state, &states);
     assert_true(zws_client_on(c, "meeting.*", record_event, &events) > 0);
     assert_int_equal(zws_client_connect(c), 0);
-    wait_events w = {&events, 10000};
-    assert_true(run_until(c, has_events, &w, 60000));
-    assert_int_equal(events.count, 10000);
-    assert_int_equal(events.seqs_in_order, 10000); /* every one, each exactly after the last */
-    assert_int_equal(events.last_seq, 10000);
+    wait_events w = {&events, n};
+    int64_t t0 = now_ms();
+    assert_true(run_until(c, has_events, &w, 60000 + n / 10));
+    print_message("  %d events in %lld ms\n", n, (long long)(now_ms() - t0));
+    run_for(c, 50); /* nothing more, no duplicate, arrives */
+    assert_int_equal(events.count, n);
+    assert_int_equal(events.seqs_in_order, n); /* every one, each exactly after the last */
+    assert_int_equal(events.last_seq, n);
     assert_string_equal(events.last_name, "meeting.participant_joined");
-    assert_int_equal(events.last_ts, 1700000000000LL + 10000);
+    assert_int_equal(events.last_ts, 1700000000000LL + n);
     assert_int_equal(count_state(&states, ZWS_STATE_OPEN), 1); /* one connection did it all */
-    assert_int_equal(mock_stat(&m, "events_sent"), 10000);
+    assert_int_equal(mock_stat(&m, "events_sent"), n);
+    zws_client_free(c);
+    mock_stop(&m);
+    unlink(path);
+}
+
+/* Events flow at a steady rate; the server drops the connection mid-stream.
+ * Every event sent while connected arrives (in order, once); the ones played
+ * during the gap are lost, as with Zoom, and the gap is reported. */
+static void nothing_sent_is_lost_across_a_reconnect(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/zws-events-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_true(write_events_file(path, 600));
+    mock m;
+    assert_true(mock_start(&m, "--events", path, "--rate", "400", NULL));
+    zws_client *c = client_for(&m);
+    zws_client_set_int(c, ZWS_OPT_RECONNECT_BASE_MS, 200); /* make a real gap */
+    event_log events = {0};
+    transition_log states = {0};
+    zws_client_set_state_cb(c, record_state, &states);
+    zws_client_on(c, "*", record_event, &events);
+    assert_int_equal(zws_client_connect(c), 0);
+    wait_events some = {&events, 100};
+    assert_true(run_until(c, has_events, &some, 10000));
+    /* a drop that the client sees as an abrupt close, twice: the second
+     * reconnect waits for the backoff, so events are played meanwhile */
+    assert_int_equal(mock_control(&m, "POST", "/_mock/drop", NULL), 200);
+    int64_t t0 = now_ms();
+    while (count_state(&states, ZWS_STATE_OPEN) < 2 && now_ms() - t0 < 10000)
+        run_for(c, 5);
+    assert_int_equal(mock_control(&m, "POST", "/_mock/drop", NULL), 200);
+    t0 = now_ms();
+    while (mock_stat(&m, "playback_done") != 1 && now_ms() - t0 < 20000)
+        run_for(c, 50);
+    run_for(c, 200);
+    int64_t sent = mock_stat(&m, "events_sent"), lost = mock_stat(&m, "events_lost");
+    print_message("  sent %lld, lost during gaps %lld, received %d\n", (long long)sent,
+                  (long long)lost, events.count);
+    assert_int_equal(events.count, sent);      /* everything sent while connected */
+    assert_int_equal(sent + lost, 600);         /* the rest fell into the gaps */
+    assert_int_equal(events.out_of_order, 0);  /* in order, none twice */
+    assert_int_equal(count_state(&states, ZWS_STATE_OPEN), 3);
+    int o = last_state(&states, ZWS_STATE_OPEN);
+    assert_true(states.t[o].gap_ms > 0);
+    assert_true(states.t[o].lost_at_ms > 0);
     zws_client_free(c);
     mock_stop(&m);
     unlink(path);
@@ -179,6 +233,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ten_thousand_events_in_order),
+        cmocka_unit_test(nothing_sent_is_lost_across_a_reconnect),
         cmocka_unit_test(handlers_by_pattern_in_registration_order),
         cmocka_unit_test(survives_fragments_pings_and_junk),
         cmocka_unit_test(invalid_utf8_closes_1007_and_reconnects),

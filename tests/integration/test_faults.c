@@ -153,7 +153,7 @@ static void replaced_connection_is_reported(void **state)
     wait_state closed = {a, ZWS_STATE_CLOSED};
     assert_true(run_until(a, is_state, &closed, 10000));
     int last = states.count - 1;
-    assert_int_equal(states.t[last].error, ZWS_E_CLOSED);
+    assert_int_equal(states.t[last].error, ZWS_E_REPLACED);
     assert_int_equal(states.t[last].close_code, 1000);
     assert_non_null(strstr(states.t[last].message, "connection replaced"));
     zws_client_free(a);
