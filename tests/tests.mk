@@ -52,7 +52,8 @@ check-integration: $(INTEG_BIN) $(B)/zoomws-mock
 EXTRA_TESTS :=
 EXTRA_TEST_DEPS :=
 CHECK_STEPS := check-header check-symbols check-examples
--include examples/examples.mk bindings/python/python.mk tests/fuzz/fuzz.mk tests/sanitize.mk tests/bench/bench.mk
+-include examples/examples.mk bindings/python/python.mk tests/fuzz/fuzz.mk tests/sanitize.mk tests/bench/bench.mk \
+  tests/soak/soak.mk
 
 check: deps
 	@$(MAKE) --no-print-directory all
