@@ -284,6 +284,7 @@ struct zws_client {
     SSL_CTX *ssl_ctx;
     SSL *ssl;
     SSL_SESSION *tls_session;   /* resumed on the next connection */
+    bool ssl_ctx_shared;        /* ssl_ctx belongs to the process-wide cache */
     int fd;
     uint32_t fd_events;        /* what the ws fd is registered for */
     bool ssl_want_write;       /* the last TLS operation needs the socket writable */

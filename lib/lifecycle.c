@@ -69,8 +69,8 @@ static void begin_attempt(zws_client *c)
     if (c->state != ZWS_STATE_AUTHENTICATING)
         return;
     int rc = token__start_fetch(c); /* joins a refresh already in flight */
-    if (rc < 0)
-        client__fail(c, rc, false, 0, NULL);
+    if (rc < 0) /* an unreadable CA file or client certificate will not get better */
+        client__fail(c, rc, rc == ZWS_E_TLS_VERIFY || rc == ZWS_E_CONFIG, 0, NULL);
 }
 
 int client__start(zws_client *c)

@@ -3,6 +3,9 @@
  * SNI and host-name or IP checks, key pinning, and session resumption so a
  * reconnect saves a round trip. */
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -13,6 +16,11 @@
 #include "internal.h"
 
 static int ex_index = -1; /* SSL ex-data slot holding the client */
+static pthread_once_t ex_once = PTHREAD_ONCE_INIT;
+static void ex_index_init(void)
+{
+    ex_index = SSL_get_ex_new_index(0, "zws_client", NULL, NULL, NULL);
+}
 
 static int on_new_session(SSL *ssl, SSL_SESSION *sess)
 {
@@ -25,15 +33,14 @@ static int on_new_session(SSL *ssl, SSL_SESSION *sess)
     return 1; /* we keep the reference */
 }
 
-int tls__context(zws_client *c)
+/* Builds a context from the client's TLS settings (the expensive part is
+ * loading the trust store). */
+static SSL_CTX *build_context(zws_client *c, int *err)
 {
-    if (c->ssl_ctx)
-        return 0;
-    if (ex_index < 0)
-        ex_index = SSL_get_ex_new_index(0, "zws_client", NULL, NULL, NULL);
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    *err = ZWS_E_NOMEM;
     if (!ctx)
-        return ZWS_E_NOMEM;
+        return NULL;
     SSL_CTX_set_min_proto_version(ctx, c->tls_min_version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION);
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                               SSL_MODE_RELEASE_BUFFERS);
@@ -42,13 +49,7 @@ int tls__context(zws_client *c)
     SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, on_new_session);
-    if (c->insecure) {
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-        log__emit(c, ZWS_LOG_WARN, "TLS certificate verification is DISABLED "
-                                   "(ZWS_OPT_INSECURE_SKIP_VERIFY): anyone can impersonate Zoom");
-    } else {
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    }
+    SSL_CTX_set_verify(ctx, c->insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
     int ok = 1;
     if (c->ca_file || c->ca_path)
         ok = SSL_CTX_load_verify_locations(ctx, c->ca_file, c->ca_path);
@@ -59,7 +60,8 @@ int tls__context(zws_client *c)
                       c->ca_file ? c->ca_file : c->ca_path ? c->ca_path : "the system store");
         SSL_CTX_free(ctx);
         ERR_clear_error();
-        return ZWS_E_TLS_VERIFY;
+        *err = ZWS_E_TLS_VERIFY;
+        return NULL;
     }
     if (c->client_cert &&
         (SSL_CTX_use_certificate_chain_file(ctx, c->client_cert) != 1 ||
@@ -70,11 +72,77 @@ int tls__context(zws_client *c)
                       c->client_cert);
         SSL_CTX_free(ctx);
         ERR_clear_error();
-        return ZWS_E_CONFIG;
+        *err = ZWS_E_CONFIG;
+        return NULL;
     }
-    if (c->ssl_ctx_cb)
-        c->ssl_ctx_cb(c, ctx, c->ssl_ctx_user);
-    c->ssl_ctx = ctx;
+    return ctx;
+}
+
+/* Clients with the same TLS settings share one context, so a process with
+ * thousands of subscriptions loads its trust store once, not per client. */
+struct shared_ctx {
+    char *key;
+    SSL_CTX *ctx;
+    int refs;
+    struct shared_ctx *next;
+};
+static struct shared_ctx *shared;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *settings_key(const zws_client *c)
+{
+    char *key = NULL;
+    if (asprintf(&key, "%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d", c->ca_file ? c->ca_file : "",
+                 c->ca_path ? c->ca_path : "", c->client_cert ? c->client_cert : "",
+                 c->client_key ? c->client_key : "", c->tls_min_version, c->insecure) < 0)
+        return NULL;
+    return key;
+}
+
+int tls__context(zws_client *c)
+{
+    if (c->ssl_ctx)
+        return 0;
+    pthread_once(&ex_once, ex_index_init);
+    if (c->insecure)
+        log__emit(c, ZWS_LOG_WARN, "TLS certificate verification is DISABLED "
+                                   "(ZWS_OPT_INSECURE_SKIP_VERIFY): anyone can impersonate Zoom");
+    int err;
+    if (c->ssl_ctx_cb) { /* the application tunes it: a context of its own */
+        if (!(c->ssl_ctx = build_context(c, &err)))
+            return err;
+        c->ssl_ctx_cb(c, c->ssl_ctx, c->ssl_ctx_user);
+        return 0;
+    }
+    char *key = settings_key(c);
+    if (!key)
+        return ZWS_E_NOMEM;
+    pthread_mutex_lock(&shared_lock);
+    struct shared_ctx *e = shared;
+    while (e && strcmp(e->key, key) != 0)
+        e = e->next;
+    if (!e && (e = calloc(1, sizeof *e)) && !(e->ctx = build_context(c, &err))) {
+        free(e);
+        pthread_mutex_unlock(&shared_lock);
+        free(key);
+        return err;
+    }
+    if (!e) {
+        pthread_mutex_unlock(&shared_lock);
+        free(key);
+        return ZWS_E_NOMEM;
+    }
+    if (!e->key) {
+        e->key = key;
+        key = NULL;
+        e->next = shared;
+        shared = e;
+    }
+    e->refs++;
+    c->ssl_ctx = e->ctx;
+    c->ssl_ctx_shared = true;
+    pthread_mutex_unlock(&shared_lock);
+    free(key);
     return 0;
 }
 
@@ -83,9 +151,26 @@ void tls__free(zws_client *c)
     if (c->tls_session)
         SSL_SESSION_free(c->tls_session);
     c->tls_session = NULL;
-    if (c->ssl_ctx)
+    if (c->ssl_ctx && c->ssl_ctx_shared) {
+        pthread_mutex_lock(&shared_lock);
+        for (struct shared_ctx **p = &shared; *p; p = &(*p)->next) {
+            if ((*p)->ctx == c->ssl_ctx) {
+                struct shared_ctx *e = *p;
+                if (--e->refs == 0) {
+                    *p = e->next;
+                    SSL_CTX_free(e->ctx);
+                    free(e->key);
+                    free(e);
+                }
+                break;
+            }
+        }
+        pthread_mutex_unlock(&shared_lock);
+    } else if (c->ssl_ctx) {
         SSL_CTX_free(c->ssl_ctx);
+    }
     c->ssl_ctx = NULL;
+    c->ssl_ctx_shared = false;
 }
 
 static bool is_ip_literal(const char *host)

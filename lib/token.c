@@ -79,12 +79,23 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
     return n;
 }
 
+static CURLcode on_curl_ssl_ctx(CURL *e, void *ssl_ctx, void *user)
+{
+    (void)e;
+    zws_client *c = user;
+    SSL_CTX_set1_cert_store(ssl_ctx, SSL_CTX_get_cert_store(c->ssl_ctx));
+    return CURLE_OK;
+}
+
 int token__start_fetch(zws_client *c)
 {
     if (c->token_easy || c->token_pending)
         return 0; /* one request at a time; its result serves every waiter */
     if (c->token_cb)
         return token__ask_provider(c);
+    int rc = tls__context(c);
+    if (rc < 0)
+        return rc;
     zbuf form = {0};
     CURL *e = curl_easy_init();
     if (!e || token__form(&form, c->account_id) < 0) {
@@ -108,10 +119,12 @@ int token__start_fetch(zws_client *c)
     curl_easy_setopt(e, CURLOPT_SSLVERSION,
                      (long)(c->tls_min_version == 13 ? CURL_SSLVERSION_TLSv1_3
                                                      : CURL_SSLVERSION_TLSv1_2));
-    if (c->ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
-    if (c->ca_path)
-        curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_path);
+    /* the trust store already loaded for the WebSocket leg serves this leg too
+     * (loading a system bundle per request costs milliseconds and a megabyte) */
+    curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+    curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_curl_ssl_ctx);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, c);
     if (c->client_cert) {
         curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
         curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key ? c->client_key : c->client_cert);
