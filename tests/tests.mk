@@ -53,7 +53,7 @@ EXTRA_TESTS :=
 EXTRA_TEST_DEPS :=
 CHECK_STEPS := check-header check-symbols check-examples
 -include examples/examples.mk bindings/python/python.mk tests/fuzz/fuzz.mk tests/sanitize.mk tests/bench/bench.mk \
-  tests/soak/soak.mk
+  tests/soak/soak.mk docs/docs.mk
 
 check: deps
 	@$(MAKE) --no-print-directory all
