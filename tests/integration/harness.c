@@ -229,6 +229,20 @@ bool run_until(zws_client *c, bool (*done)(void *), void *user, int timeout_ms)
     return true;
 }
 
+bool connect_and_open(zws_client *c)
+{
+    wait_state open = {c, ZWS_STATE_OPEN};
+    return zws_client_connect(c) == 0 && run_until(c, is_state, &open, 10000);
+}
+
+bool wait_for_count(zws_client *c, const transition_log *log, int state, int n, int timeout_ms)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    while (count_state(log, state) < n && now_ms() < deadline)
+        run_for(c, 5);
+    return count_state(log, state) >= n;
+}
+
 static bool never(void *u)
 {
     (void)u;

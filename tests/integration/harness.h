@@ -52,6 +52,10 @@ typedef struct transition_log {
 } transition_log;
 void record_state(zws_client *c, const zws_status *st, void *user);
 int count_state(const transition_log *log, int state);
+/* zws_client_connect, then dispatch until OPEN (at most 10 s). */
+bool connect_and_open(zws_client *c);
+/* Dispatches until log holds n transitions into state (or timeout_ms). */
+bool wait_for_count(zws_client *c, const transition_log *log, int state, int n, int timeout_ms);
 /* Index of the last transition into state, or -1. */
 int last_state(const transition_log *log, int state);
 

@@ -19,17 +19,13 @@ static void bad_token_is_refreshed_then_connected(void **state)
     zws_client *c = client_for(&m);
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_int_equal(mock_stat(&m, "token_requests"), 1);
 
     /* the server forgets every token and drops us: the cached token is now refused */
     assert_int_equal(mock_control(&m, "POST", "/_mock/expire-tokens", NULL), 200);
     assert_int_equal(mock_control(&m, "POST", "/_mock/drop", NULL), 200);
-    int64_t t0 = now_ms();
-    while (count_state(&states, ZWS_STATE_OPEN) < 2 && now_ms() - t0 < 15000)
-        run_for(c, 20);
+    assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 15000));
     assert_int_equal(count_state(&states, ZWS_STATE_OPEN), 2);
     /* first reconnect reused the cached token (no new request), was refused by a
      * failure frame, then a fresh token was fetched and accepted */
@@ -53,9 +49,7 @@ static void token_refreshed_before_expiry(void **state)
     zws_client *c = client_for(&m);
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     int64_t t0 = now_ms();
     while (mock_stat(&m, "token_requests") < 3 && now_ms() - t0 < 15000)
         run_for(c, 100);
@@ -157,9 +151,7 @@ static void secrets_never_logged(void **state)
     zws_client_set_int(c, ZWS_OPT_LOG_LEVEL, ZWS_LOG_DEBUG);
     static log_capture cap;
     zws_client_set_log_cb(c, capture_log, &cap);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     mock_control(&m, "POST", "/_mock/expire-tokens", NULL);
     mock_control(&m, "POST", "/_mock/drop", NULL);
     run_for(c, 1000);

@@ -71,9 +71,8 @@ static void drops_and_reconnects_leak_nothing(void **state)
     zws_client *c = client_for(&m);
     transition_log *states = calloc(1, sizeof *states);
     zws_client_set_state_cb(c, record_state, states);
+    assert_true(connect_and_open(c));
     wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
     int fds_start = 0, opens = 1;
     for (int i = 0; i < cycles; i++) {
         if (i == 5)

@@ -73,11 +73,9 @@ static void nothing_sent_is_lost_across_a_reconnect(void **state)
     /* a drop that the client sees as an abrupt close, twice: the second
      * reconnect waits for the backoff, so events are played meanwhile */
     assert_int_equal(mock_control(&m, "POST", "/_mock/drop", NULL), 200);
-    int64_t t0 = now_ms();
-    while (count_state(&states, ZWS_STATE_OPEN) < 2 && now_ms() - t0 < 10000)
-        run_for(c, 5);
+    assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
     assert_int_equal(mock_control(&m, "POST", "/_mock/drop", NULL), 200);
-    t0 = now_ms();
+    int64_t t0 = now_ms();
     while (mock_stat(&m, "playback_done") != 1 && now_ms() - t0 < 20000)
         run_for(c, 50);
     run_for(c, 200);
@@ -114,9 +112,7 @@ static void handlers_by_pattern_in_registration_order(void **state)
     int off = zws_client_on(c, "meeting.started", h_first, "removed");
     assert_int_equal(zws_client_off(c, off), 0);
     assert_int_equal(zws_client_off(c, off), ZWS_E_NOT_FOUND);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_int_equal(mock_control(&m, "POST", "/_mock/events",
                                   "{\"event\":\"meeting.started\",\"event_ts\":1,\"payload\":{}}\n"),
                      200);
@@ -143,9 +139,7 @@ static void survives_fragments_pings_and_junk(void **state)
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
     zws_client_on(c, "*", record_event, &events);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
 
     const char *fragmented = "{\"module\":\"message\",\"content\":\"{\\\"event\\\":\\\"meeting.ended\\\","
                              "\\\"event_ts\\\":42,\\\"payload\\\":{\\\"object\\\":{\\\"seq\\\":1}}}\"}";
@@ -185,13 +179,9 @@ static void invalid_utf8_closes_1007_and_reconnects(void **state)
     zws_client *c = client_for(&m);
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_int_equal(mock_control(&m, "POST", "/_mock/send", "{\"module\":\"x\",\"c\":\"\xc3\x28\"}"), 200);
-    int64_t t0 = now_ms();
-    while (count_state(&states, ZWS_STATE_OPEN) < 2 && now_ms() - t0 < 10000)
-        run_for(c, 20);
+    assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
     int b = last_state(&states, ZWS_STATE_BACKOFF);
     assert_true(b >= 0);
     assert_int_equal(states.t[b].error, ZWS_E_PROTOCOL);
@@ -212,9 +202,7 @@ static void oversized_message_closes_1009(void **state)
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
     zws_client_set_int(c, ZWS_OPT_MAX_MESSAGE_BYTES, 1024);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     static char big[4096];
     memset(big, 'a', sizeof big - 1);
     assert_int_equal(mock_control(&m, "POST", "/_mock/send", big), 200);

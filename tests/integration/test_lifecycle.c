@@ -21,15 +21,11 @@ static void drop_reconnects_and_reports_gap(void **state)
     zws_client *c = client_for(&m);
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_int_equal(states.t[last_state(&states, ZWS_STATE_OPEN)].gap_ms, 0);
     run_for(c, 100);
     assert_int_equal(mock_control(&m, "POST", "/_mock/drop", NULL), 200);
-    int64_t t0 = now_ms();
-    while (count_state(&states, ZWS_STATE_OPEN) < 2 && now_ms() - t0 < 10000)
-        run_for(c, 10);
+    assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
     assert_int_equal(count_state(&states, ZWS_STATE_OPEN), 2);
     int b = last_state(&states, ZWS_STATE_BACKOFF);
     assert_true(b >= 0);
@@ -55,13 +51,9 @@ static void server_close_code_is_reported(void **state)
     zws_client *c = client_for(&m);
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_int_equal(mock_control(&m, "POST", "/_mock/close?code=4001&reason=bye", NULL), 200);
-    int64_t t0 = now_ms();
-    while (count_state(&states, ZWS_STATE_OPEN) < 2 && now_ms() - t0 < 10000)
-        run_for(c, 10);
+    assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
     int b = last_state(&states, ZWS_STATE_BACKOFF);
     assert_true(b >= 0);
     assert_int_equal(states.t[b].close_code, 4001);
@@ -82,9 +74,7 @@ static void silent_server_is_detected(void **state)
     /* heartbeats far apart, so the server has nothing to answer: silence */
     zws_client_set_int(c, ZWS_OPT_HEARTBEAT_MS, 60000);
     zws_client_set_int(c, ZWS_OPT_LIVENESS_MS, 300);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     int64_t t0 = now_ms();
     while (last_state(&states, ZWS_STATE_BACKOFF) < 0 && now_ms() - t0 < 5000)
         run_for(c, 10);
@@ -103,9 +93,7 @@ static void heartbeats_at_configured_interval(void **state)
     assert_true(mock_start(&m, "--count", "0", NULL));
     zws_client *c = client_for(&m);
     zws_client_set_int(c, ZWS_OPT_HEARTBEAT_MS, 100);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     run_for(c, 1050);
     int64_t n = mock_stat(&m, "heartbeats");
     /* 10 due in 1.05 s; a timer never fires early, a loaded machine may fire late */
@@ -122,9 +110,7 @@ static void stop_closes_gracefully(void **state)
     zws_client *c = client_for(&m);
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     zws_client_stop(c);
     wait_state closed = {c, ZWS_STATE_CLOSED};
     assert_true(run_until(c, is_state, &closed, 10000));
@@ -133,9 +119,7 @@ static void stop_closes_gracefully(void **state)
     assert_int_equal(states.t[last].error, 0);
     assert_int_equal(mock_stat(&m, "last_close_code"), 1000);
     assert_int_equal(mock_stat(&m, "ws_open"), 0);
-    /* and it can connect again */
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c)); /* and it can connect again */
     zws_client_free(c);
     mock_stop(&m);
 }

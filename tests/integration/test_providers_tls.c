@@ -48,9 +48,7 @@ static void provider_answering_at_once(void **state)
     zws_client *c = client_for(&m);
     provider p = {&m, 0, ANSWER_NOW};
     assert_int_equal(zws_client_set_token_provider(c, provide, &p), 0);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_int_equal(p.asked, 1);
     assert_int_equal(mock_stat(&m, "token_requests"), 1); /* the provider's own request only */
     zws_client_free(c);
@@ -127,16 +125,12 @@ static void invalidated_token_is_refetched(void **state)
     zws_client *c = client_for(&m);
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_int_equal(zws_client_invalidate_token(c), 0);
     run_for(c, 100);
     assert_int_equal(zws_client_state(c), ZWS_STATE_OPEN); /* the open connection is kept */
     mock_control(&m, "POST", "/_mock/drop", NULL);
-    int64_t t0 = now_ms();
-    while (count_state(&states, ZWS_STATE_OPEN) < 2 && now_ms() - t0 < 10000)
-        run_for(c, 20);
+    assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
     assert_int_equal(count_state(&states, ZWS_STATE_OPEN), 2);
     assert_int_equal(mock_stat(&m, "token_requests"), 2);
     zws_client_free(c);
@@ -150,9 +144,7 @@ static void general_app_uses_client_credentials(void **state)
     assert_true(mock_start(&m, "--count", "0", NULL));
     zws_client *c = client_for(&m);
     zws_client_set_str(c, ZWS_OPT_ACCOUNT_ID, NULL);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     zws_client_free(c);
     mock_stop(&m);
 }
@@ -167,9 +159,7 @@ static void pinned_public_key(void **state)
     zws_client *c = client_for(&m);
     assert_int_equal(zws_client_set_str(c, ZWS_OPT_PINNED_PUBKEY, "md5//nope"), ZWS_E_INVALID);
     assert_int_equal(zws_client_set_str(c, ZWS_OPT_PINNED_PUBKEY, pin), 0);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     zws_client_free(c);
 
     /* a wrong pin: refused (by the token leg first), permanently */
@@ -205,16 +195,12 @@ static void tls_options_and_resumption(void **state)
     assert_int_equal(zws_client_set_ssl_ctx_cb(c, on_ctx, NULL), 0);
     transition_log states = {0};
     zws_client_set_state_cb(c, record_state, &states);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_non_null(strstr(cap.buf, "TLSv1.3 established"));
     assert_null(strstr(cap.buf, "TLS session resumed"));
     run_for(c, 200); /* TLS 1.3 tickets arrive after the handshake */
     mock_control(&m, "POST", "/_mock/drop", NULL);
-    int64_t t0 = now_ms();
-    while (count_state(&states, ZWS_STATE_OPEN) < 2 && now_ms() - t0 < 10000)
-        run_for(c, 20);
+    assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
     assert_int_equal(count_state(&states, ZWS_STATE_OPEN), 2);
     assert_non_null(strstr(cap.buf, "TLS session resumed"));
     assert_int_equal(ctx_calls, 1); /* one context for both connections */
@@ -234,9 +220,7 @@ static void insecure_switch_and_ca_directory(void **state)
     cap.len = 0;
     zws_client_set_log_cb(c, capture_log, &cap);
     assert_int_equal(zws_client_set_int(c, ZWS_OPT_INSECURE_SKIP_VERIFY, 1), 0);
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_non_null(strstr(cap.buf, "verification is DISABLED"));
     zws_client_free(c);
 
@@ -248,9 +232,7 @@ static void insecure_switch_and_ca_directory(void **state)
     c = client_for(&m);
     zws_client_set_str(c, ZWS_OPT_CA_FILE, NULL);
     zws_client_set_str(c, ZWS_OPT_CA_PATH, dir);
-    assert_int_equal(zws_client_connect(c), 0);
-    open.c = c;
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     zws_client_free(c);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);

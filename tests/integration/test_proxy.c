@@ -215,9 +215,7 @@ static void proxy_from_environment(void **state)
     zws_client *c = client_for(&m);
     assert_int_equal(zws_client_config_from_env(c), 0);
     int before = count(slurp("socks.log"), "CONNECT");
-    wait_state open = {c, ZWS_STATE_OPEN};
-    assert_int_equal(zws_client_connect(c), 0);
-    assert_true(run_until(c, is_state, &open, 10000));
+    assert_true(connect_and_open(c));
     assert_int_equal(count(slurp("socks.log"), "CONNECT"), before + 2);
     zws_client_free(c);
     unsetenv("HTTPS_PROXY");
