@@ -319,7 +319,9 @@ ZWS_API int zws_client_run(zws_client *client);
 
 /**
  * Requests a graceful stop: the connection is closed with code 1000, the
- * client goes to CLOSED and zws_client_run returns. Async-signal-safe and
+ * client goes to CLOSED and zws_client_run returns. No handler is called
+ * after the stop takes effect; events that still arrive during the close
+ * handshake are counted in a warning log line. Async-signal-safe and
  * thread-safe; takes effect in the next dispatch. A stop requested while the
  * client is IDLE or CLOSED is kept: the next zws_client_run (or dispatch after
  * zws_client_connect) ends at once, so a signal during set-up is not lost.

@@ -266,7 +266,8 @@ struct zws_client {
     int permanent_error;        /* set when CLOSED by a permanent failure */
     char last_error[512];
     struct zws_status status;   /* the record passed to the state callback */
-    bool stopping;              /* a stop was requested: no reconnect */
+    bool stopping;              /* a stop was requested: no reconnect, no more callbacks */
+    uint64_t discarded_after_stop; /* events that arrived during the close handshake */
 
     /* token */
     CURLM *multi;
@@ -300,6 +301,8 @@ struct zws_client {
     zbuf prebuf;               /* bytes received after the upgrade response */
     size_t prebuf_off;
     bool ws_io_error;
+    size_t read_this_dispatch; /* fairness: see READ_BUDGET in ws.c */
+    bool read_more;
     int close_code_rx;
     int deferred_err;          /* Zoom refused us inside a wslay callback: act after it */
     char close_reason_rx[124];

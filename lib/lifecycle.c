@@ -163,6 +163,10 @@ void client__on_open(zws_client *c)
 
 void client__closed(zws_client *c)
 {
+    if (c->discarded_after_stop) /* not silently: Zoom will not send them again */
+        log__emit(c, ZWS_LOG_WARN, "%llu events arrived after the stop request and were not "
+                  "delivered", (unsigned long long)c->discarded_after_stop);
+    c->discarded_after_stop = 0;
     int code = c->close_code_rx;
     char reason[128];
     snprintf(reason, sizeof reason, "%s", c->close_reason_rx);

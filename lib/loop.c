@@ -131,22 +131,28 @@ static void curl_action(zws_client *c, curl_socket_t fd, int flags)
 int loop__dispatch(zws_client *c)
 {
     struct epoll_event evs[16];
+    c->read_this_dispatch = 0;
     int n = epoll_wait(c->epfd, evs, 16, 0);
     if (n < 0 && errno != EINTR)
         return ZWS_E_SYSTEM;
+    bool woken = false, ws_done = false;
     for (int i = 0; i < n; i++) {
         enum watch_kind kind = (enum watch_kind)(evs[i].data.u64 >> 32);
         int fd = (int)(uint32_t)evs[i].data.u64;
         uint64_t drain;
         switch (kind) {
         case WATCH_WAKE:
+            woken = true;
+            /* fall through */
         case WATCH_TIMER:
             if (read(fd, &drain, sizeof drain) < 0 && errno != EAGAIN)
                 return ZWS_E_SYSTEM;
             break;
         case WATCH_WS:
-            if (fd == c->fd)
+            if (fd == c->fd) {
                 transport__io(c, evs[i].events);
+                ws_done = true;
+            }
             break;
         case WATCH_CURL: {
             int flags = 0;
@@ -161,6 +167,9 @@ int loop__dispatch(zws_client *c)
         }
         }
     }
+    /* a wake-up may stand for bytes already inside OpenSSL or wslay's buffer */
+    if (woken && !ws_done && c->ws)
+        transport__io(c, EPOLLIN);
     if (atomic_exchange(&c->stop_requested, 0))
         client__on_stop(c);
     int id;

@@ -30,6 +30,10 @@ static void on_message(zws_client *c, const envelope *env)
         log__emit(c, ZWS_LOG_WARN, "ignored a message whose content is not an event object");
         return;
     }
+    if (c->stopping) { /* the application asked to stop: no more callbacks */
+        c->discarded_after_stop++;
+        return;
+    }
     if (c->state == ZWS_STATE_UPGRADING) /* events prove the subscription is live */
         client__on_open(c);
     zws_event *ev = &c->event;

@@ -10,11 +10,20 @@
 
 #define CLOSE_TIMEOUT_MS 5000
 
+/* Bytes read in one dispatch before yielding to timers, stop requests and the
+ * application's other fds; the fd is kept readable so the next dispatch goes on. */
+#define READ_BUDGET (256 * 1024)
+
 static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
 {
     (void)flags;
     zws_client *c = user;
     ssize_t n;
+    if (c->read_this_dispatch >= READ_BUDGET || atomic_load(&c->stop_requested)) {
+        c->read_more = true;
+        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+        return -1;
+    }
     if (c->prebuf_off < c->prebuf.len) {
         n = (ssize_t)(c->prebuf.len - c->prebuf_off);
         if ((size_t)n > len)
@@ -27,6 +36,7 @@ static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
         n = transport__read(c, buf, len);
     }
     if (n > 0) {
+        c->read_this_dispatch += (size_t)n;
         timers__set(&c->timers, TIMER_LIVENESS, clock__mono_ms() + c->liveness_ms);
         return n;
     }
@@ -193,6 +203,14 @@ void ws__io(zws_client *c, bool readable)
         c->ws_io_error = true;
     if (wslay_event_get_close_sent(c->ws) && c->timers.due[TIMER_CLOSE] < 0)
         timers__set(&c->timers, TIMER_CLOSE, clock__mono_ms() + CLOSE_TIMEOUT_MS);
-    if (c->ws_io_error || (!wslay_event_want_read(c->ws) && !wslay_event_want_write(c->ws)))
+    if (c->ws_io_error || (!wslay_event_want_read(c->ws) && !wslay_event_want_write(c->ws))) {
         finished(c);
+        return;
+    }
+    /* more to read than this dispatch's budget, or decrypted bytes waiting
+     * inside OpenSSL that epoll cannot see: make sure we are called again */
+    if (c->read_more || (c->ssl && SSL_pending(c->ssl) > 0)) {
+        c->read_more = false;
+        loop__wake(c);
+    }
 }

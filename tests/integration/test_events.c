@@ -94,6 +94,41 @@ static void nothing_sent_is_lost_across_a_reconnect(void **state)
     unlink(path);
 }
 
+/* A stop requested in the middle of a flood takes effect within one read
+ * budget (256 KiB), not when the stream happens to pause. */
+static int flood_seen, flood_at_stop;
+static void stop_at_2000(zws_client *c, const zws_event *ev, void *u)
+{
+    (void)ev, (void)u;
+    if (++flood_seen == 2000) {
+        flood_at_stop = flood_seen;
+        zws_client_stop(c);
+    }
+}
+
+static void stop_is_prompt_during_a_flood(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/zws-events-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_true(write_events_file(path, 100000));
+    mock m;
+    assert_true(mock_start(&m, "--events", path, "--rate", "0", NULL));
+    zws_client *c = client_for(&m);
+    flood_seen = 0;
+    zws_client_on(c, "*", stop_at_2000, NULL);
+    assert_int_equal(zws_client_run(c), 0);
+    print_message("  stop requested at event %d, %d more delivered before CLOSED\n",
+                  flood_at_stop, flood_seen - flood_at_stop);
+    assert_true(flood_seen - flood_at_stop < 1000); /* ~256 KiB of ~0.9 KB events at most */
+    assert_true(mock_stat(&m, "events_sent") < 100000); /* the flood was cut short */
+    zws_client_free(c);
+    mock_stop(&m);
+    unlink(path);
+}
+
 static const char *handler_order[8];
 static int handler_calls;
 static void h_first(zws_client *c, const zws_event *ev, void *u) { (void)c, (void)ev; handler_order[handler_calls++] = u; }
@@ -222,6 +257,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ten_thousand_events_in_order),
         cmocka_unit_test(nothing_sent_is_lost_across_a_reconnect),
+        cmocka_unit_test(stop_is_prompt_during_a_flood),
         cmocka_unit_test(handlers_by_pattern_in_registration_order),
         cmocka_unit_test(survives_fragments_pings_and_junk),
         cmocka_unit_test(invalid_utf8_closes_1007_and_reconnects),
