@@ -6,20 +6,9 @@
 
 #include "internal.h"
 
-/* Compares a scanned key (with its quotes) to a plain name. */
 static bool key_is(const char *k, const char *kend, bool esc, const char *name)
 {
-    size_t n = strlen(name);
-    if (!esc)
-        return (size_t)(kend - k - 2) == n && !memcmp(k + 1, name, n);
-    if ((size_t)(kend - k) > 6 * n + 2) /* even all-\u escapes would be shorter */
-        return false;
-    char buf[256];
-    if (6 * n + 2 > sizeof buf)
-        return false;
-    zbuf tmp = {buf, 0, sizeof buf};
-    jscan__unescape(k + 1, kend - 1, &tmp); /* fits: unescaping never grows */
-    return tmp.len == n && !memcmp(buf, name, n);
+    return jscan__key_equals(k, kend, esc, name, strlen(name));
 }
 
 /* Calls fn for each member of the top-level object; validates all of it. */

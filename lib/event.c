@@ -1,15 +1,27 @@
-/* Event accessors. The jansson tree is built only when a handler asks for it,
- * then cached for the other handlers of the same event. */
+/* Event accessors. Path getters scan the raw JSON (no tree: the common
+ * "read one field" handler stays on the fast path); the jansson tree is built
+ * only when a handler asks for the payload, then cached for the other
+ * handlers of the same event. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+struct event_str {
+    struct event_str *next;
+    char data[];
+};
 
 void event__reset(zws_event *ev)
 {
     if (ev->tree) {
         json_decref(ev->tree);
         ev->tree = NULL;
+    }
+    while (ev->strings) {
+        struct event_str *next = ev->strings->next;
+        free(ev->strings);
+        ev->strings = next;
     }
 }
 
@@ -26,57 +38,64 @@ int64_t zws_event_ts(const zws_event *ev) { return ev ? ev->ts : 0; }
 const char *zws_event_json(const zws_event *ev) { return ev ? ev->json : NULL; }
 size_t zws_event_json_len(const zws_event *ev) { return ev ? ev->json_len : 0; }
 
-static json_t *lookup(const zws_event *ev, const char *path)
+/* The raw value at a dotted path ("payload.object.0.id"), or NULL. */
+static const char *lookup(const zws_event *ev, const char *path, const char **vend)
 {
     if (!ev || !path || !*path)
         return NULL;
-    json_t *node = tree(ev);
-    while (node && *path) {
+    const char *p = ev->json, *end = ev->json + ev->json_len;
+    while (p && *path) {
         size_t n = strcspn(path, ".");
-        char key[256];
-        if (n >= sizeof key)
-            return NULL;
-        memcpy(key, path, n);
-        key[n] = '\0';
-        if (json_is_object(node)) {
-            node = json_object_get(node, key);
-        } else if (json_is_array(node)) {
-            char *endp;
-            unsigned long idx = strtoul(key, &endp, 10);
-            node = (n && *endp == '\0') ? json_array_get(node, idx) : NULL;
+        p = jscan__ws(p, end);
+        if (p < end && *p == '[') {
+            size_t idx = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (path[i] < '0' || path[i] > '9' || idx > SIZE_MAX / 10 - 1)
+                    return NULL;
+                idx = idx * 10 + (size_t)(path[i] - '0');
+            }
+            p = n ? jscan__element(p, end, idx, vend) : NULL;
         } else {
-            return NULL;
+            p = jscan__member(p, end, path, n, vend);
         }
         path += n;
         if (*path == '.')
             path++;
     }
-    return node;
+    return p;
 }
 
 const char *zws_event_get_str(const zws_event *ev, const char *path)
 {
-    json_t *v = lookup(ev, path);
-    return json_is_string(v) ? json_string_value(v) : NULL;
+    const char *vend, *v = lookup(ev, path, &vend);
+    if (!v || *v != '"')
+        return NULL;
+    struct event_str *s = malloc(sizeof *s + (size_t)(vend - v));
+    if (!s)
+        return NULL;
+    zbuf out = {s->data, 0, (size_t)(vend - v)};
+    jscan__unescape(v + 1, vend - 1, &out); /* never longer than the escaped text */
+    zws_event *mut = (zws_event *)ev; /* lives until the event ends */
+    s->next = mut->strings;
+    mut->strings = s;
+    return s->data;
 }
 
 int zws_event_get_int(const zws_event *ev, const char *path, int64_t *out)
 {
     if (!ev || !path || !out)
         return ZWS_E_INVALID;
-    json_t *v = lookup(ev, path);
+    const char *vend, *v = lookup(ev, path, &vend);
     if (!v)
         return ZWS_E_NOT_FOUND;
-    if (json_is_integer(v)) {
-        *out = (int64_t)json_integer_value(v);
-        return 0;
-    }
-    if (json_is_string(v)) { /* field types drift: ids come as strings too */
-        const char *s = json_string_value(v);
-        if (jscan__int(s, s + strlen(s), out))
+    if (*v == '"') { /* field types drift: ids come as strings too */
+        bool esc;
+        jscan__string(v, vend, &esc);
+        if (!esc && jscan__int(v + 1, vend - 1, out))
             return 0;
+        return ZWS_E_TYPE;
     }
-    return ZWS_E_TYPE;
+    return jscan__int(v, vend, out) ? 0 : ZWS_E_TYPE;
 }
 
 void *zws_event_payload(const zws_event *ev)

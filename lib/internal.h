@@ -89,6 +89,14 @@ const char *jscan__ws(const char *p, const char *end);
 const char *jscan__string(const char *p, const char *end, bool *has_escape);
 /* Unescapes the string body [p, end) (between the quotes, already validated). */
 int jscan__unescape(const char *p, const char *end, zbuf *out);
+/* Does the scanned key [k, kend) (with its quotes) equal name[0..n)? */
+bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *name, size_t n);
+/* In the object at p: the value of member name[0..n) (the last one if repeated),
+ * as [return, *vend), or NULL. Values are assumed validated already. */
+const char *jscan__member(const char *p, const char *end, const char *name, size_t n,
+                          const char **vend);
+/* In the array at p: element index, as [return, *vend), or NULL. */
+const char *jscan__element(const char *p, const char *end, size_t index, const char **vend);
 /* Parses a JSON integer token [p, end) into *out; false if not an integer or out of range. */
 bool jscan__int(const char *p, const char *end, int64_t *out);
 
@@ -208,12 +216,14 @@ void dispatch__free(handler_table *t);
 
 /* ------------------------------------------------------------ event.c */
 
+struct event_str; /* strings unescaped for zws_event_get_str, freed with the event */
 struct zws_event {
     const char *name;
     int64_t ts;
     const char *json;
     size_t json_len;
     json_t *tree;   /* built on first request; owned */
+    struct event_str *strings;
     char *owned;    /* copies own one block holding name and json */
 };
 

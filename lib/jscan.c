@@ -283,3 +283,70 @@ const char *jscan__value(const char *p, const char *end, int depth)
         return number(p, end);
     }
 }
+
+bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *name, size_t n)
+{
+    if (!esc)
+        return (size_t)(kend - k - 2) == n && !memcmp(k + 1, name, n);
+    char buf[256];
+    if ((size_t)(kend - k) > 6 * n + 2 || 6 * n + 2 > sizeof buf)
+        return false; /* even all-\\u escapes would be shorter */
+    zbuf tmp = {buf, 0, sizeof buf};
+    jscan__unescape(k + 1, kend - 1, &tmp); /* fits: unescaping never grows */
+    return tmp.len == n && !memcmp(buf, name, n);
+}
+
+const char *jscan__member(const char *p, const char *end, const char *name, size_t n,
+                          const char **vend)
+{
+    const char *found = NULL;
+    p = jscan__ws(p, end);
+    if (p >= end || *p != '{')
+        return NULL;
+    p = jscan__ws(p + 1, end);
+    if (p < end && *p == '}')
+        return NULL;
+    for (;;) {
+        bool esc;
+        const char *k = jscan__ws(p, end), *kend, *v;
+        if (!(kend = jscan__string(k, end, &esc)))
+            return NULL;
+        p = jscan__ws(kend, end);
+        if (p >= end || *p++ != ':')
+            return NULL;
+        v = jscan__ws(p, end);
+        if (!(p = jscan__value(v, end, 1)))
+            return NULL;
+        if (jscan__key_equals(k, kend, esc, name, n)) { /* the last duplicate wins, as in jansson */
+            found = v;
+            *vend = p;
+        }
+        p = jscan__ws(p, end);
+        if (p >= end || *p == '}')
+            return found;
+        if (*p++ != ',')
+            return NULL;
+    }
+}
+
+const char *jscan__element(const char *p, const char *end, size_t index, const char **vend)
+{
+    p = jscan__ws(p, end);
+    if (p >= end || *p != '[')
+        return NULL;
+    p = jscan__ws(p + 1, end);
+    if (p < end && *p == ']')
+        return NULL;
+    for (size_t i = 0;; i++) {
+        const char *v = jscan__ws(p, end);
+        if (!(p = jscan__value(v, end, 1)))
+            return NULL;
+        if (i == index) {
+            *vend = p;
+            return v;
+        }
+        p = jscan__ws(p, end);
+        if (p >= end || *p++ != ',')
+            return NULL;
+    }
+}
