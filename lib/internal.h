@@ -332,6 +332,7 @@ void client__error(zws_client *c, int code, const char *fmt, ...) ZWS_FMT(3, 4);
 
 /* loop.c */
 int loop__init(zws_client *c);
+CURLM *loop__curl(zws_client *c); /* the curl multi handle, created on demand */
 void loop__free(zws_client *c);
 int loop__watch(zws_client *c, int fd, enum watch_kind kind, uint32_t events);
 void loop__unwatch(zws_client *c, int fd);

@@ -69,13 +69,29 @@ int loop__init(zws_client *c)
         loop__watch(c, c->wakefd, WATCH_WAKE, EPOLLIN) < 0)
         return ZWS_E_SYSTEM;
     timers__init(&c->timers);
-    if (!(c->multi = curl_multi_init()))
-        return ZWS_E_NOMEM;
+    return 0;
+}
+
+/* libcurl is needed for a token request or a TCP connect, a few moments an
+ * hour: its multi handle (and the socket pair inside it) exists only then. */
+CURLM *loop__curl(zws_client *c)
+{
+    if (c->multi || !(c->multi = curl_multi_init()))
+        return c->multi;
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
     curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
     curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
     curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
-    return 0;
+    return c->multi;
+}
+
+static void curl_release_if_idle(zws_client *c)
+{
+    if (c->multi && !c->token_easy && !c->connect_easy) {
+        curl_multi_cleanup(c->multi);
+        c->multi = NULL;
+        timers__cancel(&c->timers, TIMER_CURL);
+    }
 }
 
 void loop__free(zws_client *c)
@@ -112,6 +128,8 @@ void loop__arm(zws_client *c)
 
 static void curl_action(zws_client *c, curl_socket_t fd, int flags)
 {
+    if (!c->multi)
+        return; /* a stale event or timer of a released handle */
     int running;
     curl_multi_socket_action(c->multi, fd, flags, &running);
     CURLMsg *msg;
@@ -179,6 +197,7 @@ int loop__dispatch(zws_client *c)
         else
             client__on_timer(c, id);
     }
+    curl_release_if_idle(c);
     loop__arm(c);
     return 0;
 }

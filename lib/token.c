@@ -137,7 +137,7 @@ int token__start_fetch(zws_client *c)
     }
     zbuf__free(&form);
     c->token_body.len = 0;
-    if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
+    if (!loop__curl(c) || curl_multi_add_handle(c->multi, e) != CURLM_OK) {
         curl_easy_cleanup(e);
         return ZWS_E_NOMEM;
     }

@@ -30,7 +30,7 @@ int transport__start(zws_client *c)
     curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
     /* through an HTTP proxy: a CONNECT tunnel to host:port (SOCKS tunnels anyway) */
     curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
-    if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
+    if (!loop__curl(c) || curl_multi_add_handle(c->multi, e) != CURLM_OK) {
         curl_easy_cleanup(e);
         return ZWS_E_NOMEM;
     }
