@@ -27,6 +27,7 @@ struct config {
     bool cert_expired;       /* server certificate expired yesterday */
     const char *cert_host;   /* server certificate names only this DNS host */
     int tls_max;             /* 0: no maximum; 11: TLS 1.0/1.1 only (a legacy server) */
+    bool stamp;              /* latency benchmarks: stamp "sent_us" placeholders at send time */
 };
 
 extern struct config g_cfg;

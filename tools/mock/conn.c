@@ -1,7 +1,9 @@
 #include "conn.h"
 #include "faults.h"
+#include "config.h"
 
 #include <errno.h>
+#include <time.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -136,6 +138,26 @@ ssize_t conn_tls_read(struct conn *c, void *p, size_t n)
     return -1;
 }
 
+/* --stamp: events carry "sent_us":1000000000000000 (escaped once inside the
+ * content string); its 16 digits become CLOCK_REALTIME microseconds at the
+ * moment the bytes go to TLS, for send-to-callback latency measurements. */
+static void stamp_send_times(char *p, size_t n)
+{
+    static const char ph[] = "sent_us\\\":1000000000000000";
+    const size_t phlen = sizeof ph - 1, digits = 16;
+    char *hit = memmem(p, n, ph, phlen);
+    if (!hit)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long long us = (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000ull;
+    char d[16];
+    for (int i = 15; i >= 0; i--, us /= 10)
+        d[i] = (char)('0' + us % 10);
+    for (; hit; hit = memmem(hit + phlen, n - (size_t)(hit + phlen - p), ph, phlen))
+        memcpy(hit + phlen - digits, d, digits);
+}
+
 /* Writes buffered output: 1 all written, 0 socket full, -1 error. */
 static int tls_write_out(struct conn *c)
 {
@@ -145,6 +167,8 @@ static int tls_write_out(struct conn *c)
         size_t n = buf_avail(&c->out);
         if (n > (1u << 20))
             n = 1u << 20;
+        if (g_cfg.stamp)
+            stamp_send_times((char *)buf_ptr(&c->out), n);
         ERR_clear_error();
         int r = SSL_write(c->ssl, buf_ptr(&c->out), (int)n);
         if (r > 0) {

@@ -71,6 +71,8 @@ static void usage(FILE *f)
           "  --cert-expired           serve a certificate that expired yesterday\n"
           "  --cert-host NAME         serve a certificate for DNS:NAME only (host-name mismatch)\n"
           "  --tls-max 1.1            a legacy server: TLS 1.0/1.1 only\n"
+          "  --stamp                  replace each \"sent_us\":1000000000000000 in events with the\n"
+          "                           wall-clock microseconds at which it is handed to TLS\n"
           "  -q, --quiet / -v, --verbose   stderr log level\n",
           f);
 }
@@ -91,7 +93,7 @@ static bool parse_args(int argc, char **argv)
     enum {
         O_BIND = 256, O_PORT, O_CA, O_ACCOUNT, O_CLIENT, O_SECRET, O_SUB, O_TTL, O_IDLE,
         O_EVENTS, O_RATE, O_COUNT, O_LOOP, O_CLOSE_EXP, O_REPLACE, O_FAIL, O_DROP,
-        O_CERT_EXPIRED, O_CERT_HOST, O_TLS_MAX
+        O_CERT_EXPIRED, O_CERT_HOST, O_TLS_MAX, O_STAMP
     };
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
@@ -114,6 +116,7 @@ static bool parse_args(int argc, char **argv)
         {"cert-expired", no_argument, NULL, O_CERT_EXPIRED},
         {"cert-host", required_argument, NULL, O_CERT_HOST},
         {"tls-max", required_argument, NULL, O_TLS_MAX},
+        {"stamp", no_argument, NULL, O_STAMP},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -168,6 +171,7 @@ static bool parse_args(int argc, char **argv)
             g_cfg.drop_after = v;
             break;
         case O_CERT_EXPIRED: g_cfg.cert_expired = true; break;
+        case O_STAMP: g_cfg.stamp = true; break;
         case O_CERT_HOST: g_cfg.cert_host = optarg; break;
         case O_TLS_MAX:
             if (strcmp(optarg, "1.1") != 0)
