@@ -49,7 +49,7 @@ check-integration: $(INTEG_BIN) $(B)/zoomws-mock
 # Other parts of the project add test programs (any executable that prints
 # cmocka-style "[       OK ] name" lines) to EXTRA_TESTS, what they need built
 # to EXTRA_TEST_DEPS, and whole-check steps to CHECK_STEPS.
-EXTRA_TESTS :=
+EXTRA_TESTS := tests/install/check-install.sh
 EXTRA_TEST_DEPS :=
 CHECK_STEPS := check-header check-symbols check-examples
 -include examples/examples.mk bindings/python/python.mk tests/fuzz/fuzz.mk tests/sanitize.mk tests/bench/bench.mk \

@@ -56,12 +56,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     answer full;
     parse(buf, size, &full);
 
-    /* Every prefix (a stride for long inputs, plus the lengths near each CRLF
-     * and near the size limit, which is where answers change). */
-    size_t stride = size <= 2048 ? 1 : size / 512;
+    /* Every prefix for short inputs; for long ones a stride plus the lengths
+     * where the answer can change: around the first CRLFCRLF and the limit. */
+    size_t stride = size <= 2048 ? 1 : size / 256;
+    const char *term = memmem(buf, size, "\r\n\r\n", 4);
+    size_t he = term ? (size_t)(term - buf) + 4 : (size_t)-1;
     for (size_t k = 0; k < size; k++) {
-        bool near = (k > 0 && buf[k - 1] == '\n') || (k + 1 < size && buf[k + 1] == '\n') ||
-                    (k >= MAX_RESPONSE_HEAD - 2 && k <= MAX_RESPONSE_HEAD + 2);
+        bool near = (he != (size_t)-1 && k + 6 >= he && k <= he + 2) ||
+                    (k + 2 >= MAX_RESPONSE_HEAD && k <= MAX_RESPONSE_HEAD + 2);
         if (k % stride && !near)
             continue;
         char *prefix = fuzz_exact_copy(data, k);
