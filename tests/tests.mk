@@ -53,7 +53,7 @@ EXTRA_TESTS := tests/install/check-install.sh
 EXTRA_TEST_DEPS :=
 CHECK_STEPS := check-header check-symbols check-examples
 -include examples/examples.mk bindings/python/python.mk tests/fuzz/fuzz.mk tests/sanitize.mk tests/bench/bench.mk \
-  tests/soak/soak.mk docs/docs.mk
+  tests/soak/soak.mk docs/docs.mk tests/abi/abi.mk
 
 check: deps
 	@$(MAKE) --no-print-directory all
