@@ -17,6 +17,8 @@ typedef void (*member_fn)(const char *k, const char *kend, bool esc, const char 
 
 static int scan_object(const char *buf, size_t len, member_fn fn, void *ctx)
 {
+    if (!buf || !len) /* wslay hands over an empty message as NULL */
+        return ZWS_E_PROTOCOL;
     const char *p = jscan__ws(buf, buf + len), *end = buf + len;
     if (p >= end || *p != '{')
         return ZWS_E_PROTOCOL;
@@ -138,14 +140,8 @@ int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_b
         return ZWS_E_PROTOCOL;
     out->name = name_buf->data;
     out->name_len = name_buf->len;
-    if (s.ts) {
-        /* a number, or (field types drift) a string holding one */
-        const char *a = s.ts, *b = s.ts_end;
-        if (*a == '"')
-            a++, b--;
-        if (!jscan__int(a, b, &out->ts))
-            out->ts = 0;
-    }
+    if (s.ts && !jscan__int_value(s.ts, s.ts_end, &out->ts))
+        out->ts = 0;
     return 0;
 }
 

@@ -88,14 +88,8 @@ int zws_event_get_int(const zws_event *ev, const char *path, int64_t *out)
     const char *vend, *v = lookup(ev, path, &vend);
     if (!v)
         return ZWS_E_NOT_FOUND;
-    if (*v == '"') { /* field types drift: ids come as strings too */
-        bool esc;
-        jscan__string(v, vend, &esc);
-        if (!esc && jscan__int(v + 1, vend - 1, out))
-            return 0;
-        return ZWS_E_TYPE;
-    }
-    return jscan__int(v, vend, out) ? 0 : ZWS_E_TYPE;
+    /* field types drift: ids come as strings too */
+    return jscan__int_value(v, vend, out) ? 0 : ZWS_E_TYPE;
 }
 
 void *zws_event_payload(const zws_event *ev)

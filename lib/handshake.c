@@ -98,6 +98,10 @@ int handshake__parse(const char *buf, size_t len, const char *expected_accept,
         }
         return 1;
     }
+    if (head_end + 4 - buf > MAX_RESPONSE_HEAD) { /* whatever the TCP segmentation */
+        snprintf(err, errsz, "upgrade response header exceeds %d bytes", MAX_RESPONSE_HEAD);
+        return ZWS_E_HANDSHAKE;
+    }
     const char *p = buf, *end = head_end + 2; /* keep the last header's CRLF */
     const char *eol = memmem(p, (size_t)(end - p), "\r\n", 2);
     int code = 0;

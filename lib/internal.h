@@ -76,7 +76,8 @@ bool utf8__valid(const unsigned char *s, size_t len);
 /* ------------------------------------------------------------ jscan.c */
 
 /* A validating JSON scanner that builds no tree (the hot path). It accepts
- * exactly what jansson's json_loadb(.., 0, ..) accepts for the parts scanned. */
+ * exactly what jansson's json_loadb(.., 0, ..) accepts for the parts scanned,
+ * except a NUL byte after a number or literal, which jansson 2.14 skips. */
 #define JSCAN_MAX_DEPTH 2048
 
 /* Skips one value starting at p (leading whitespace allowed); depth is the
@@ -99,6 +100,8 @@ const char *jscan__member(const char *p, const char *end, const char *name, size
 const char *jscan__element(const char *p, const char *end, size_t index, const char **vend);
 /* Parses a JSON integer token [p, end) into *out; false if not an integer or out of range. */
 bool jscan__int(const char *p, const char *end, int64_t *out);
+/* A scanned value that is an integer, or a string holding one. */
+bool jscan__int_value(const char *v, const char *vend, int64_t *out);
 
 /* ------------------------------------------------------------ envelope.c */
 

@@ -77,10 +77,11 @@ int url__parse(const char *text, zws_url *out)
     for (size_t i = 0; i < plen; i++)
         if ((unsigned char)path[i] <= ' ' || path[i] == 0x7f)
             return ZWS_E_INVALID;
-    if (plen + 2 > sizeof out->path)
+    bool add_slash = plen == 0 || path[0] != '/';
+    if (plen + add_slash + 1 > sizeof out->path)
         return ZWS_E_INVALID;
     size_t off = 0;
-    if (plen == 0 || path[0] != '/')
+    if (add_slash)
         out->path[off++] = '/'; /* "wss://host?x" means "/?x" */
     memcpy(out->path + off, path, plen);
     return 0;

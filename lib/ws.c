@@ -83,7 +83,8 @@ static void on_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_
         size_t n = arg->msg_length > 2 ? arg->msg_length - 2 : 0;
         if (n >= sizeof c->close_reason_rx)
             n = sizeof c->close_reason_rx - 1;
-        memcpy(c->close_reason_rx, arg->msg + 2 * (arg->msg_length >= 2), n);
+        if (n) /* an empty close frame comes as NULL */
+            memcpy(c->close_reason_rx, arg->msg + 2, n);
         c->close_reason_rx[n] = '\0';
         break;
     }

@@ -49,10 +49,9 @@ EXTRA_TESTS += tests/fuzz/run-smoke.sh
 EXTRA_TEST_DEPS += $(FUZZ_BIN)
 
 # Unit tests that pin down what the fuzzers found (gcc, against the static
-# library like tests/unit). Not in EXTRA_TESTS yet: some fail until the
-# library is fixed (see README.md). Wire in with
-#   EXTRA_TESTS += $(B)/tests/test_fuzz_regressions
-#   EXTRA_TEST_DEPS += $(B)/tests/test_fuzz_regressions
+# library like tests/unit); see README.md for each finding and its fix.
+EXTRA_TESTS += $(B)/tests/test_fuzz_regressions
+EXTRA_TEST_DEPS += $(B)/tests/test_fuzz_regressions
 .PHONY: fuzz-regressions
 $(B)/tests/test_fuzz_regressions: tests/fuzz/regressions/test_fuzz_regressions.c $(STATIC)
 	@mkdir -p $(@D)

@@ -111,7 +111,7 @@ static void test_handshake_head_limit_is_chunking_independent(void **state)
     int partial = handshake__parse(b, HEAD_LIMIT + 1, ACCEPT, &status, &used, err, sizeof err);
     assert_int_equal(partial, ZWS_E_HANDSHAKE); /* today: refused on a prefix... */
     int whole = handshake__parse(b, len, ACCEPT, &status, &used, err, sizeof err);
-    assert_int_equal(whole, partial);            /* ...but accepted whole (0): FAILS today */
+    assert_int_equal(whole, partial);            /* ...and refused whole too: fixed */
     free(b);
 
     /* a head just under the limit is still fine */
@@ -241,7 +241,7 @@ static void test_event_ts_escaped_string(void **state)
     int64_t via_tree = 0;
     assert_int_equal(zws_event_get_int(&e, "event_ts", &via_tree), 0);
     assert_int_equal(via_tree, 12);
-    assert_int_equal(ev.ts, via_tree); /* FAILS today: 0 */
+    assert_int_equal(ev.ts, via_tree); /* fixed (was 0) */
     event__reset(&e);
     zbuf__free(&name);
 }
@@ -264,7 +264,7 @@ static void test_url_path_limit(void **state)
     assert_int_equal(url__parse(text, &u), 0);
     assert_int_equal(strlen(u.path), sizeof u.path - 1);
     snprintf(text, sizeof text, "ws://h:80%s", u.path);
-    assert_int_equal(url__parse(text, &again), 0); /* FAILS today: ZWS_E_INVALID */
+    assert_int_equal(url__parse(text, &again), 0); /* fixed (was ZWS_E_INVALID) */
     assert_string_equal(again.path, u.path);
 }
 
