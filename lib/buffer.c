@@ -1,7 +1,6 @@
-/* Growable buffers, secret-wiping frees and clocks: the small shared helpers. */
+/* Growable buffers and secret-wiping frees: the small shared helpers. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -59,18 +58,4 @@ void secret__free(char *s)
 char *str__dup(const char *s)
 {
     return s ? strdup(s) : NULL;
-}
-
-int64_t clock__mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t clock__wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

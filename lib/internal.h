@@ -40,6 +40,9 @@ char *str__dup(const char *s);
 
 int64_t clock__mono_ms(void);
 int64_t clock__wall_ms(void);
+/* Test hooks: when set, the clocks above read these instead. */
+extern int64_t (*clock__mono_source)(void);
+extern int64_t (*clock__wall_source)(void);
 
 /* ------------------------------------------------------------ url.c */
 
