@@ -1,6 +1,10 @@
 /* A misbehaving server, case by case: what the application sees for upgrade
  * failures, TLS failures and certificate problems. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <setjmp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -136,6 +140,74 @@ static void legacy_tls_is_refused(void **state)
     mock_stop(&m);
 }
 
+/* A token endpoint that refuses connections, and one that accepts and never
+ * answers (slower than the timeout): both transient, retried with backoff. */
+static void token_endpoint_unreachable_or_silent(void **state)
+{
+    (void)state;
+    mock m;
+    assert_true(mock_start(&m, "--count", "0", NULL));
+    int silent = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof a;
+    assert_int_equal(bind(silent, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(silent, 8), 0); /* the kernel accepts; nobody ever answers */
+    getsockname(silent, (struct sockaddr *)&a, &alen);
+    int refused = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in r = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t rlen = sizeof r;
+    bind(refused, (struct sockaddr *)&r, sizeof r); /* bound, not listening: refused */
+    getsockname(refused, (struct sockaddr *)&r, &rlen);
+
+    struct { int port; int error; const char *words; } cases[] = {
+        {ntohs(r.sin_port), ZWS_E_CONNECT, "token request"},
+        {ntohs(a.sin_port), ZWS_E_TIMEOUT, "timed out"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char url[96];
+        snprintf(url, sizeof url, "https://127.0.0.1:%d/oauth/token", cases[i].port);
+        zws_client *c = client_for(&m);
+        zws_client_set_str(c, ZWS_OPT_OAUTH_URL, url);
+        zws_client_set_int(c, ZWS_OPT_HTTP_TIMEOUT_MS, 300);
+        transition_log states = {0};
+        zws_client_set_state_cb(c, record_state, &states);
+        assert_int_equal(zws_client_connect(c), 0);
+        assert_true(wait_for_count(c, &states, ZWS_STATE_BACKOFF, 2, 10000));
+        int b = last_state(&states, ZWS_STATE_BACKOFF);
+        assert_int_equal(states.t[b].error, cases[i].error);
+        assert_int_equal(states.t[b].permanent, 0);
+        assert_non_null(strcasestr(states.t[b].message, cases[i].words));
+        zws_client_free(c);
+    }
+    close(silent);
+    close(refused);
+    mock_stop(&m);
+}
+
+/* Whatever close code the server sends, it is reported and followed by a reconnect. */
+static void close_codes_are_reported(void **state)
+{
+    (void)state;
+    mock m;
+    assert_true(mock_start(&m, "--count", "0", NULL));
+    zws_client *c = client_for(&m);
+    transition_log states = {0};
+    zws_client_set_state_cb(c, record_state, &states);
+    assert_true(connect_and_open(c));
+    static const int codes[] = {1000, 1001, 1011, 4000, 4999};
+    for (int i = 0; i < 5; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/_mock/close?code=%d&reason=r%d", codes[i], i);
+        assert_int_equal(mock_control(&m, "POST", path, NULL), 200);
+        assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, i + 2, 10000));
+        int b = last_state(&states, ZWS_STATE_BACKOFF);
+        assert_int_equal(states.t[b].close_code, codes[i]);
+        assert_int_equal(states.t[b].error, ZWS_E_CLOSED);
+    }
+    zws_client_free(c);
+    mock_stop(&m);
+}
+
 static void replaced_connection_is_reported(void **state)
 {
     (void)state;
@@ -168,6 +240,8 @@ int main(void)
         cmocka_unit_test(upgrade_protocol_faults),
         cmocka_unit_test(certificate_problems_are_permanent),
         cmocka_unit_test(legacy_tls_is_refused),
+        cmocka_unit_test(token_endpoint_unreachable_or_silent),
+        cmocka_unit_test(close_codes_are_reported),
         cmocka_unit_test(replaced_connection_is_reported),
     };
     return cmocka_run_group_tests_name("integration: faults", tests, NULL, NULL);
