@@ -6,13 +6,18 @@
  * varargs (so every function is callable from Python through ctypes).
  *
  * Threading model
- *   A client is driven by one thread at a time. Every callback (handlers,
- *   state, log) runs only inside zws_client_dispatch() / zws_client_run() on
- *   the calling thread, with no internal lock held, so a callback may call any
- *   function of this API on the same client (zws_client_off, zws_client_stop,
- *   ...), except zws_client_free. zws_client_stop() alone may be called from
- *   any thread or from a signal handler. Distinct clients are independent and
- *   may be driven from distinct threads.
+ *   A client is driven by one thread at a time. Callbacks (handlers, state,
+ *   log, token provider) run on that thread, with no internal lock held, so a
+ *   callback may call any function of this API on the same client
+ *   (zws_client_off, zws_client_stop, ...), except zws_client_free. Event
+ *   handlers run only inside zws_client_dispatch() / zws_client_run(); state,
+ *   log and token-provider callbacks may also run inside the functions that
+ *   start or change the connection's course: zws_client_connect,
+ *   zws_client_config_from_env (log only), zws_client_provide_token,
+ *   zws_client_token_failed and zws_client_invalidate_token.
+ *   zws_client_stop() alone may be called from any thread or from a signal
+ *   handler. Distinct clients are independent and may be driven from distinct
+ *   threads.
  *
  * Event-loop contract
  *   zws_client_get_fd() returns one file descriptor, stable for the client's
@@ -305,8 +310,10 @@ ZWS_API int zws_client_connect(zws_client *client);
 ZWS_API int zws_client_get_fd(const zws_client *client);
 
 /**
- * Does all ready work without blocking and invokes callbacks. Returns 0, or
- * the permanent error that moved the client to CLOSED in this call.
+ * Does all ready work without blocking and invokes callbacks. Returns 0, or,
+ * once, the permanent error that moved the client to CLOSED (in this call or
+ * since the previous one). Calling it from one of the client's callbacks
+ * returns ZWS_E_STATE.
  */
 ZWS_API int zws_client_dispatch(zws_client *client);
 

@@ -305,14 +305,15 @@ int zws_client_dispatch(zws_client *c)
     if (c->in_dispatch)
         return ZWS_E_STATE; /* not from inside a callback */
     c->in_dispatch = true;
-    int was_closed = c->state == ZWS_STATE_CLOSED;
     int rc = loop__dispatch(c);
     c->in_dispatch = false;
     if (rc < 0)
         return rc;
-    if (!was_closed && c->state == ZWS_STATE_CLOSED && c->permanent_error)
-        return c->permanent_error;
-    return 0;
+    /* a permanent failure is returned once, even one that happened outside
+     * dispatch (in zws_client_connect or zws_client_token_failed) */
+    rc = c->state == ZWS_STATE_CLOSED ? c->permanent_unreported : 0;
+    c->permanent_unreported = 0;
+    return rc;
 }
 
 int zws_client_run(zws_client *c)

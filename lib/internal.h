@@ -280,6 +280,7 @@ struct zws_client {
     int64_t open_since;         /* monotonic ms when OPEN was entered */
     int64_t lost_at_wall;       /* wall ms when an open connection was lost, 0 if none */
     int permanent_error;        /* set when CLOSED by a permanent failure */
+    int permanent_unreported;   /* ... and not yet returned by zws_client_dispatch */
     char last_error[512];
     struct zws_status status;   /* the record passed to the state callback */
     bool stopping;              /* a stop was requested: no reconnect, no more callbacks */

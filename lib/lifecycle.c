@@ -77,7 +77,7 @@ int client__start(zws_client *c)
 {
     c->attempt = 0;
     c->stopping = false;
-    c->permanent_error = 0;
+    c->permanent_error = c->permanent_unreported = 0;
     c->last_error[0] = '\0';
     begin_attempt(c);
     return 0;
@@ -115,7 +115,7 @@ void client__fail(zws_client *c, int err, bool permanent, int close_code, const 
         token__cancel(c);
         stop_timers(c, true);
         if (permanent)
-            c->permanent_error = err;
+            c->permanent_error = c->permanent_unreported = err;
         transition(c, ZWS_STATE_CLOSED, err, permanent, close_code, reason ? reason_copy : NULL, 0);
         return;
     }

@@ -271,8 +271,10 @@ int zws_client_provide_token(zws_client *c, const char *token, int64_t lifetime_
         timers__cancel(&c->timers, TIMER_TOKEN);
         client__on_token(c, 0, false);
     }
-    if (!c->in_dispatch)
-        loop__arm(c); /* answered later, outside dispatch: deadlines changed */
+    if (!c->in_dispatch) { /* answered later, outside dispatch: deadlines and state changed */
+        loop__arm(c);
+        loop__wake(c);
+    }
     return 0;
 }
 
@@ -287,8 +289,10 @@ int zws_client_token_failed(zws_client *c, const char *message, int permanent)
     int err = permanent ? ZWS_E_AUTH : ZWS_E_TOKEN;
     client__error(c, err, "token provider failed: %s", message ? message : "(no reason given)");
     client__on_token(c, err, permanent != 0);
-    if (!c->in_dispatch)
+    if (!c->in_dispatch) {
         loop__arm(c);
+        loop__wake(c); /* so that a loop waiting on the fd learns the outcome */
+    }
     return 0;
 }
 
@@ -298,7 +302,9 @@ int zws_client_invalidate_token(zws_client *c)
         return ZWS_E_INVALID;
     token__invalidate(c);
     log__emit(c, ZWS_LOG_INFO, "access token invalidated by the application");
-    if (!c->in_dispatch)
+    if (!c->in_dispatch) {
         loop__arm(c);
+        loop__wake(c);
+    }
     return 0;
 }

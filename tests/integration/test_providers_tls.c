@@ -1,6 +1,7 @@
 /* Application token providers, token invalidation, general-app credentials,
  * and the TLS options: pinning, minimum version, the SSL_CTX hook, the
  * insecure switch, CA directories and session resumption. */
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,6 +114,30 @@ static void provider_failures(void **state)
     assert_int_equal(zws_client_token_failed(NULL, "x", 0), ZWS_E_INVALID);
     assert_int_equal(zws_client_provide_token(c, "", 10), ZWS_E_INVALID);
     assert_int_equal(zws_client_provide_token(c, "abc", 0), ZWS_E_INVALID);
+    zws_client_free(c);
+    mock_stop(&m);
+}
+
+/* A provider answering outside dispatch: the fd wakes the loop, and a
+ * permanent failure is returned by the next dispatch, once. */
+static void provider_failing_outside_dispatch_is_reported(void **state)
+{
+    (void)state;
+    mock m;
+    assert_true(mock_start(&m, "--count", "0", NULL));
+    zws_client *c = client_for(&m);
+    provider p = {&m, 0, NEVER};
+    zws_client_set_token_provider(c, provide, &p);
+    assert_int_equal(zws_client_connect(c), 0);
+    run_for(c, 50);
+    assert_int_equal(p.asked, 1);
+    assert_int_equal(zws_client_token_failed(c, "vault sealed", 1), 0);
+    struct pollfd pfd = {.fd = zws_client_get_fd(c), .events = POLLIN};
+    assert_int_equal(poll(&pfd, 1, 1000), 1);
+    assert_int_equal(zws_client_dispatch(c), ZWS_E_AUTH);
+    assert_int_equal(zws_client_dispatch(c), 0); /* reported once */
+    assert_int_equal(zws_client_state(c), ZWS_STATE_CLOSED);
+    assert_int_equal(zws_client_token_failed(c, "again", 1), ZWS_E_STATE); /* nothing pending */
     zws_client_free(c);
     mock_stop(&m);
 }
@@ -245,6 +270,7 @@ int main(void)
         cmocka_unit_test(provider_answering_at_once),
         cmocka_unit_test(provider_answering_later),
         cmocka_unit_test(provider_failures),
+        cmocka_unit_test(provider_failing_outside_dispatch_is_reported),
         cmocka_unit_test(invalidated_token_is_refetched),
         cmocka_unit_test(general_app_uses_client_credentials),
         cmocka_unit_test(pinned_public_key),
