@@ -86,7 +86,7 @@ demo: deps
 include tests/tests.mk
 
 # ---------------------------------------------------------------- install
-install: all
+install: all man install-man install-python
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
 	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(SHARED)) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -98,7 +98,7 @@ install: all
 	$(CC) $(ALL_CFLAGS) -Iinclude -o $(DESTDIR)$(BINDIR)/zoomws-listen $(LISTEN_SRC) \
 	  -L$(B) -lzoomws -Wl,-rpath,$(LIBDIR)
 
-uninstall:
+uninstall: uninstall-man uninstall-python
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	  $(DESTDIR)$(LIBDIR)/libzoomws.so $(DESTDIR)$(LIBDIR)/libzoomws.a \
 	  $(DESTDIR)$(INCLUDEDIR)/zoomws.h $(DESTDIR)$(PKGCONFIGDIR)/zoomws.pc \

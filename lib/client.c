@@ -212,8 +212,8 @@ int zws_client_config_from_env(zws_client *c)
         {"ZOOM_ACCOUNT_ID", ZWS_OPT_ACCOUNT_ID},
         {"ZOOM_CLIENT_ID", ZWS_OPT_CLIENT_ID},
         {"ZOOM_CLIENT_SECRET", ZWS_OPT_CLIENT_SECRET},
-        {"ZOOM_WS_URL", ZWS_OPT_WS_URL},
-        {"ZOOM_SUBSCRIPTION_ID", ZWS_OPT_SUBSCRIPTION}, /* after WS_URL: a full URL wins */
+        {"ZOOM_SUBSCRIPTION_ID", ZWS_OPT_SUBSCRIPTION},
+        {"ZOOM_WS_URL", ZWS_OPT_WS_URL}, /* after it: wins over a URL in the subscription */
         {"ZOOM_OAUTH_URL", ZWS_OPT_OAUTH_URL},
         {"ZOOM_CA_FILE", ZWS_OPT_CA_FILE},
         /* the conventional proxy variables, most specific last so it wins */

@@ -23,6 +23,13 @@ for f in "$lib/libzoomws.so" "$lib/libzoomws.a" "$stage$prefix/include/zoomws.h"
          "$lib/pkgconfig/zoomws.pc" "$stage$prefix/bin/zoomws-listen" "$stage$prefix/bin/zoomws-mock"; do
     [ -e "$f" ] || bad "installed files" "missing ${f#$stage}"
 done
+[ -e "$stage$prefix/share/man/man3/zws_client_on.3" ] || bad "man pages" "zws_client_on.3 missing"
+py=$(find "$stage" -path '*/zoomws/__init__.py' | head -1)
+if [ -n "$py" ] && PYTHONPATH="${py%/zoomws/__init__.py}" python3 -c 'import zoomws' 2>/dev/null; then
+    ok "man pages and the Python package ($(echo "${py#$stage}" | sed 's|/zoomws/__init__.py||'))"
+else
+    bad "python package" "not installed or not importable"
+fi
 soname=$(objdump -p "$lib/libzoomws.so" 2>/dev/null | sed -n 's/ *SONAME *//p')
 if [ -n "$soname" ] && [ -L "$lib/$soname" ] && [ -L "$lib/libzoomws.so" ]; then
     ok "SONAME $soname and its links"
