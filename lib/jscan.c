@@ -42,6 +42,16 @@ static size_t utf8_seq(const char *p, const char *end)
     return 0;
 }
 
+/* Bytes that need no attention inside a string: printable ASCII but '"' and '\\'. */
+static const bool plain[256] = {
+#define R8(x) x, x, x, x, x, x, x, x
+    R8(0), R8(0), R8(0), R8(0),                         /* 0x00-0x1f: control */
+    1, 1, 0, 1, 1, 1, 1, 1, R8(1), R8(1), R8(1),        /* 0x20-0x3f, '"' */
+    R8(1), R8(1), R8(1), 1, 1, 1, 1, 0, 1, 1, 1,        /* 0x40-0x5f, '\\' */
+    R8(1), R8(1), R8(1), R8(1),                         /* 0x60-0x7f */
+#undef R8
+};
+
 const char *jscan__string(const char *p, const char *end, bool *has_escape)
 {
     *has_escape = false;
@@ -49,6 +59,10 @@ const char *jscan__string(const char *p, const char *end, bool *has_escape)
         return NULL;
     p++;
     while (p < end) {
+        while (p < end && plain[(unsigned char)*p]) /* the common case, tight */
+            p++;
+        if (p >= end)
+            break;
         unsigned char ch = (unsigned char)*p;
         if (ch == '"')
             return p + 1;
@@ -286,6 +300,43 @@ const char *jscan__value(const char *p, const char *end, int depth)
     }
 }
 
+/* Skips one value of JSON already validated: no checks, just structure. */
+static const char *skip(const char *p, const char *end)
+{
+    int depth = 0;
+    p = jscan__ws(p, end);
+    do {
+        if (p >= end)
+            return NULL;
+        switch (*p) {
+        case '"':
+            for (p++; p < end && *p != '"'; p++)
+                if (*p == '\\')
+                    p++;
+            p++;
+            break;
+        case '{': case '[':
+            depth++, p++;
+            break;
+        case '}': case ']':
+            depth--, p++;
+            break;
+        default: /* numbers, literals, separators */
+            p++;
+            while (p < end && !strchr("\"{}[],", *p))
+                p++;
+            if (depth == 0)
+                return p;
+        }
+        if (depth > 0) { /* inside a container: move over separators too */
+            while (p < end && (*p == ',' || *p == ':' || *p == ' ' || *p == '\n' ||
+                               *p == '\r' || *p == '\t'))
+                p++;
+        }
+    } while (depth > 0);
+    return p;
+}
+
 bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *name, size_t n)
 {
     if (!esc)
@@ -317,7 +368,7 @@ const char *jscan__member(const char *p, const char *end, const char *name, size
         if (p >= end || *p++ != ':')
             return NULL;
         v = jscan__ws(p, end);
-        if (!(p = jscan__value(v, end, 1)))
+        if (!(p = skip(v, end)))
             return NULL;
         if (jscan__key_equals(k, kend, esc, name, n)) { /* the last duplicate wins, as in jansson */
             found = v;
@@ -341,7 +392,7 @@ const char *jscan__element(const char *p, const char *end, size_t index, const c
         return NULL;
     for (size_t i = 0;; i++) {
         const char *v = jscan__ws(p, end);
-        if (!(p = jscan__value(v, end, 1)))
+        if (!(p = skip(v, end)))
             return NULL;
         if (i == index) {
             *vend = p;
