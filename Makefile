@@ -66,7 +66,7 @@ $(B)/zoomws-listen: $(LISTEN_SRC) $(wildcard tools/listen/*.h) $(B)/libzoomws.so
 # ---------------------------------------------------------------- set-up
 # The Debian packages needed to build and test; installed when run as root.
 DEB_PKGS := build-essential pkg-config libssl-dev libcurl4-openssl-dev libwslay-dev \
-	libjansson-dev libcmocka-dev python3 valgrind squid apache2-utils
+	libjansson-dev libcmocka-dev python3 valgrind squid apache2-utils stunnel4
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	  grep -q 'install ok installed' || echo $$p; done); \

@@ -185,9 +185,9 @@ enum zws_option {
     ZWS_OPT_CLIENT_KEY,         /**< PEM private key of ZWS_OPT_CLIENT_CERT */
     ZWS_OPT_PINNED_PUBKEY,      /**< "sha256//BASE64[;sha256//...]": accept only these server keys
                                      (both legs: list the keys of the OAuth and WebSocket hosts) */
-    ZWS_OPT_PROXY,              /**< proxy for both legs: http://[user:pass@]host:port, socks5://,
-                                     socks5h://, socks4://, socks4a:// (credentials percent-encoded;
-                                     https:// proxies are not supported yet: ZWS_E_INVALID) */
+    ZWS_OPT_PROXY,              /**< proxy for both legs: http://[user:pass@]host:port, https://
+                                     (TLS to the proxy, verified with ZWS_OPT_CA_FILE), socks5://,
+                                     socks5h://, socks4://, socks4a:// (credentials percent-encoded) */
     ZWS_OPT_NO_PROXY,           /**< comma-separated hosts that bypass the proxy (like NO_PROXY) */
     /* integers (zws_client_set_int) */
     ZWS_OPT_HEARTBEAT_MS = 100, /**< heartbeat interval, default 30000 */

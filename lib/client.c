@@ -144,11 +144,12 @@ int zws_client_set_str(zws_client *c, int option, const char *value)
             return ZWS_E_INVALID;
         return replace(&c->pinned_pubkey, value, false);
     case ZWS_OPT_PROXY:
-        if (value && *value && strncasecmp(value, "http://", 7) && strncasecmp(value, "socks5://", 9) &&
+        if (value && *value && strncasecmp(value, "http://", 7) && strncasecmp(value, "https://", 8) &&
+            strncasecmp(value, "socks5://", 9) &&
             strncasecmp(value, "socks5h://", 10) && strncasecmp(value, "socks4://", 9) &&
             strncasecmp(value, "socks4a://", 10)) {
-            client__error(c, ZWS_E_INVALID, "unsupported proxy URL scheme (http://, socks5://, "
-                                            "socks5h://, socks4://, socks4a:// are)");
+            client__error(c, ZWS_E_INVALID, "unsupported proxy URL scheme (http://, https://, "
+                                            "socks5://, socks5h://, socks4://, socks4a:// are)");
             return ZWS_E_INVALID;
         }
         return replace(&c->proxy, value, true); /* may carry credentials */

@@ -298,6 +298,7 @@ struct zws_client {
 
     /* transport */
     CURL *connect_easy;
+    CURL *tunnel_easy;          /* HTTPS proxy: libcurl keeps the tunnel; c->fd is its socket */
     zws_url url;
     SSL_CTX *ssl_ctx;
     SSL *ssl;
@@ -371,6 +372,11 @@ bool tls__pin_matches(const unsigned char *spki, size_t len, const char *pins);
 /* curl_options.c: settings shared by the token request and the TCP leg */
 void curl__common(zws_client *c, CURL *easy);
 bool curl__is_tls_verify_error(CURLcode res);
+
+/* tunnel.c: the bytes of an HTTPS-proxy tunnel, through libcurl */
+BIO *tunnel__bio(zws_client *c);
+ssize_t tunnel__read(zws_client *c, void *buf, size_t len);
+ssize_t tunnel__write(zws_client *c, const void *buf, size_t len);
 
 /* transport.c */
 int transport__start(zws_client *c);

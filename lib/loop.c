@@ -87,7 +87,7 @@ CURLM *loop__curl(zws_client *c)
 
 static void curl_release_if_idle(zws_client *c)
 {
-    if (c->multi && !c->token_easy && !c->connect_easy) {
+    if (c->multi && !c->token_easy && !c->connect_easy && !c->tunnel_easy) {
         curl_multi_cleanup(c->multi);
         c->multi = NULL;
         timers__cancel(&c->timers, TIMER_CURL);

@@ -184,7 +184,18 @@ int tls__new_session(zws_client *c)
     int rc = tls__context(c);
     if (rc < 0)
         return rc;
-    if (!(c->ssl = SSL_new(c->ssl_ctx)) || SSL_set_fd(c->ssl, c->fd) != 1) {
+    if (!(c->ssl = SSL_new(c->ssl_ctx))) {
+        client__error(c, ZWS_E_NOMEM, "cannot create a TLS session");
+        return ZWS_E_NOMEM;
+    }
+    if (c->tunnel_easy) { /* through an HTTPS proxy's tunnel */
+        BIO *bio = tunnel__bio(c);
+        if (!bio) {
+            client__error(c, ZWS_E_NOMEM, "cannot create a TLS session");
+            return ZWS_E_NOMEM;
+        }
+        SSL_set_bio(c->ssl, bio, bio);
+    } else if (SSL_set_fd(c->ssl, c->fd) != 1) {
         client__error(c, ZWS_E_NOMEM, "cannot create a TLS session");
         return ZWS_E_NOMEM;
     }

@@ -131,9 +131,13 @@ int token__start_fetch(zws_client *c)
     }
     if (c->pinned_pubkey)
         curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, c->pinned_pubkey);
+    if (c->ca_file) /* an HTTPS proxy's certificate */
+        curl_easy_setopt(e, CURLOPT_PROXY_CAINFO, c->ca_file);
     if (c->insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+        curl_easy_setopt(e, CURLOPT_PROXY_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_PROXY_SSL_VERIFYHOST, 0L);
     }
     zbuf__free(&form);
     c->token_body.len = 0;

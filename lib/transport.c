@@ -8,6 +8,7 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -30,6 +31,12 @@ int transport__start(zws_client *c)
     curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
     /* through an HTTP proxy: a CONNECT tunnel to host:port (SOCKS tunnels anyway) */
     curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
+    if (c->ca_file) /* the proxy's own certificate (HTTPS proxies) */
+        curl_easy_setopt(e, CURLOPT_PROXY_CAINFO, c->ca_file);
+    if (c->insecure) {
+        curl_easy_setopt(e, CURLOPT_PROXY_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_PROXY_SSL_VERIFYHOST, 0L);
+    }
     if (!loop__curl(c) || curl_multi_add_handle(c->multi, e) != CURLM_OK) {
         curl_easy_cleanup(e);
         return ZWS_E_NOMEM;
@@ -67,11 +74,18 @@ void transport__on_connected(zws_client *c, CURL *easy, CURLcode res)
     if (res == CURLE_OK)
         curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &s);
     curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &proxy_status);
-    /* our own descriptor: curl closes its copy with the handle */
-    int fd = s != CURL_SOCKET_BAD ? fcntl(s, F_DUPFD_CLOEXEC, 3) : -1;
-    curl_multi_remove_handle(c->multi, easy);
-    curl_easy_cleanup(easy);
+    int fd;
     c->connect_easy = NULL;
+    if (res == CURLE_OK && c->proxy && !strncasecmp(c->proxy, "https://", 8)) {
+        /* libcurl's TLS to the proxy stays in the way: keep the handle */
+        fd = s;
+        c->tunnel_easy = easy;
+    } else {
+        /* our own descriptor: curl closes its copy with the handle */
+        fd = s != CURL_SOCKET_BAD ? fcntl(s, F_DUPFD_CLOEXEC, 3) : -1;
+        curl_multi_remove_handle(c->multi, easy);
+        curl_easy_cleanup(easy);
+    }
     if (res != CURLE_OK || fd < 0) {
         int err = res == CURLE_COULDNT_RESOLVE_HOST  ? ZWS_E_RESOLVE
                   : res == CURLE_COULDNT_RESOLVE_PROXY ? ZWS_E_RESOLVE
@@ -109,6 +123,8 @@ void transport__on_connected(zws_client *c, CURL *easy, CURLcode res)
 
 ssize_t transport__read(zws_client *c, void *buf, size_t len)
 {
+    if (!c->ssl && c->tunnel_easy)
+        return tunnel__read(c, buf, len);
     if (!c->ssl) {
         ssize_t n = recv(c->fd, buf, len, 0);
         if (n > 0)
@@ -134,6 +150,8 @@ ssize_t transport__read(zws_client *c, void *buf, size_t len)
 
 ssize_t transport__write(zws_client *c, const void *buf, size_t len)
 {
+    if (!c->ssl && c->tunnel_easy)
+        return tunnel__write(c, buf, len);
     if (!c->ssl) {
         ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
         if (n >= 0)
@@ -222,8 +240,14 @@ void transport__close(zws_client *c)
     }
     if (c->fd >= 0) {
         loop__unwatch(c, c->fd);
-        close(c->fd);
+        if (!c->tunnel_easy) /* a tunnel's socket is libcurl's to close */
+            close(c->fd);
         c->fd = -1;
+    }
+    if (c->tunnel_easy) {
+        curl_multi_remove_handle(c->multi, c->tunnel_easy);
+        curl_easy_cleanup(c->tunnel_easy);
+        c->tunnel_easy = NULL;
     }
     c->fd_events = 0;
     c->ssl_want_write = false;

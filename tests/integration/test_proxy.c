@@ -19,8 +19,9 @@
 
 static mock m;
 static char dir[64];
-static int squid_port, squid_auth_port, socks_port, socks_auth_port;
-static pid_t squid, socks, socks_auth;
+static int squid_port, squid_auth_port, socks_port, socks_auth_port, tls_port;
+static pid_t squid, socks, socks_auth, stunnel;
+static char bundle[128]; /* the mock's CA + the HTTPS proxy's certificate */
 
 static int free_port(void)
 {
@@ -73,7 +74,7 @@ static int start_all(void **state)
     if (!mkdtemp(dir))
         return -1;
     chmod(dir, 0777); /* squid drops root for the "proxy" user */
-    char cmd[512], conf[128];
+    char cmd[2048], conf[128];
     snprintf(cmd, sizeof cmd, "htpasswd -bc %s/passwd proxyuser 'proxy pass' >/dev/null 2>&1 && chmod 644 %s/passwd",
              dir, dir);
     if (system(cmd) != 0)
@@ -110,12 +111,33 @@ static int start_all(void **state)
     socks_auth = spawn_ready(auth_argv, line, sizeof line, 10000);
     if (sscanf(line, "READY port=%d", &socks_auth_port) != 1)
         return -1;
-    return port_open(squid_port) ? 0 : -1;
+    /* an HTTPS proxy: stunnel terminating TLS in front of squid's open port */
+    tls_port = free_port();
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+             "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout %s/proxy.key "
+             "-out %s/proxy.crt 2>/dev/null && cat %s/proxy.key %s/proxy.crt > %s/proxy.pem && "
+             "cat %s %s/proxy.crt > %s/bundle.pem",
+             dir, dir, dir, dir, dir, m.ca, dir, dir);
+    if (system(cmd) != 0)
+        return -1;
+    snprintf(bundle, sizeof bundle, "%s/bundle.pem", dir);
+    snprintf(conf, sizeof conf, "%s/stunnel.conf", dir);
+    f = fopen(conf, "w");
+    fprintf(f, "foreground = yes\npid =\n[proxy]\naccept = 127.0.0.1:%d\nconnect = 127.0.0.1:%d\n"
+               "cert = %s/proxy.pem\n", tls_port, squid_port, dir);
+    fclose(f);
+    const char *stunnel_argv[] = {"stunnel", conf, NULL};
+    stunnel = spawn_ready(stunnel_argv, line, sizeof line, 1);
+    for (int i = 0; i < 100 && !port_open(tls_port); i++)
+        usleep(100000);
+    return port_open(squid_port) && port_open(tls_port) ? 0 : -1;
 }
 
 static int stop_all(void **state)
 {
     (void)state;
+    stop_process(stunnel);
     stop_process(socks);
     stop_process(socks_auth);
     stop_process(squid);
@@ -185,6 +207,31 @@ static void http_connect_proxy_with_auth(void **state)
     assert_null(strstr(log, "wrong@"));
 }
 
+static void https_proxy(void **state)
+{
+    (void)state;
+    char url[128], target[64];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", tls_port);
+    snprintf(target, sizeof target, "CONNECT 127.0.0.1:%d", m.port);
+    int before = count(slurp("access.log"), target);
+    zws_client *c = client_for(&m);
+    zws_client_set_str(c, ZWS_OPT_CA_FILE, bundle); /* trusts the proxy and the server */
+    assert_int_equal(zws_client_set_str(c, ZWS_OPT_PROXY, url), 0);
+    event_log events = {0};
+    zws_client_on(c, "*", record_event, &events);
+    assert_true(connect_and_open(c));
+    assert_int_equal(mock_control(&m, "POST", "/_mock/events",
+                                  "{\"event\":\"meeting.started\",\"event_ts\":1,\"payload\":{}}\n"), 200);
+    wait_events w = {&events, 1};
+    assert_true(run_until(c, has_events, &w, 10000)); /* events flow through the tunnel */
+    zws_client_stop(c);
+    wait_state closed = {c, ZWS_STATE_CLOSED};
+    assert_true(run_until(c, is_state, &closed, 10000));
+    zws_client_free(c);
+    usleep(200000);
+    assert_int_equal(count(slurp("access.log"), target), before + 2); /* token + WebSocket */
+}
+
 static void socks5_proxy(void **state)
 {
     (void)state;
@@ -229,6 +276,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(http_connect_proxy),
         cmocka_unit_test(http_connect_proxy_with_auth),
+        cmocka_unit_test(https_proxy),
         cmocka_unit_test(socks5_proxy),
         cmocka_unit_test(socks5_proxy_with_auth),
         cmocka_unit_test(proxy_from_environment),
