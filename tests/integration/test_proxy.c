@@ -65,6 +65,33 @@ static int count(const char *hay, const char *needle)
     return n;
 }
 
+/* Successful tunnels to the mock in squid's log. Squid writes a tunnel's line
+ * when it closes, so wait until the count settles at want (or 5 s). */
+static int squid_tunnels(int want)
+{
+    char needle[64];
+    snprintf(needle, sizeof needle, "TCP_TUNNEL/200 ");
+    int n = 0;
+    for (int i = 0; i < 50; i++) {
+        n = 0;
+        char target[64];
+        snprintf(target, sizeof target, "CONNECT 127.0.0.1:%d", m.port);
+        for (const char *line = slurp("access.log"); line && *line;) {
+            const char *eol = strchr(line, '\n');
+            size_t len = eol ? (size_t)(eol - line) : strlen(line);
+            char buf[512];
+            snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
+            if (strstr(buf, needle) && strstr(buf, target))
+                n++;
+            line = eol ? eol + 1 : NULL;
+        }
+        if (n >= want)
+            break;
+        usleep(100000);
+    }
+    return n;
+}
+
 static int start_all(void **state)
 {
     (void)state;
@@ -179,12 +206,10 @@ static const char *open_through(const char *proxy_url, int expect_state)
 static void http_connect_proxy(void **state)
 {
     (void)state;
-    char url[128], target[64];
+    char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", squid_port);
     open_through(url, ZWS_STATE_OPEN);
-    snprintf(target, sizeof target, "CONNECT 127.0.0.1:%d", m.port);
-    usleep(200000); /* squid logs a tunnel when it closes */
-    assert_int_equal(count(slurp("access.log"), target), 2); /* token + WebSocket */
+    assert_int_equal(squid_tunnels(2), 2); /* token + WebSocket */
 }
 
 static void http_connect_proxy_with_auth(void **state)
@@ -195,10 +220,8 @@ static void http_connect_proxy_with_auth(void **state)
     const char *log = open_through(url, ZWS_STATE_OPEN);
     assert_null(strstr(log, "proxy%20pass"));
     assert_null(strstr(log, "proxy pass"));
-    usleep(200000);
-    char target[64];
-    snprintf(target, sizeof target, "proxyuser HIER_DIRECT");
-    assert_int_equal(count(slurp("access.log"), target), 2);
+    assert_int_equal(squid_tunnels(4), 4);
+    assert_int_equal(count(slurp("access.log"), "proxyuser HIER_DIRECT"), 2); /* authenticated */
 
     /* a wrong password: 407 reported, and retried like any transient failure */
     snprintf(url, sizeof url, "http://proxyuser:wrong@127.0.0.1:%d", squid_auth_port);
@@ -210,10 +233,9 @@ static void http_connect_proxy_with_auth(void **state)
 static void https_proxy(void **state)
 {
     (void)state;
-    char url[128], target[64];
+    char url[128];
     snprintf(url, sizeof url, "https://127.0.0.1:%d", tls_port);
-    snprintf(target, sizeof target, "CONNECT 127.0.0.1:%d", m.port);
-    int before = count(slurp("access.log"), target);
+    int before = squid_tunnels(4); /* the two tests before: 2 tunnels each */
     zws_client *c = client_for(&m);
     zws_client_set_str(c, ZWS_OPT_CA_FILE, bundle); /* trusts the proxy and the server */
     assert_int_equal(zws_client_set_str(c, ZWS_OPT_PROXY, url), 0);
@@ -228,8 +250,7 @@ static void https_proxy(void **state)
     wait_state closed = {c, ZWS_STATE_CLOSED};
     assert_true(run_until(c, is_state, &closed, 10000));
     zws_client_free(c);
-    usleep(200000);
-    assert_int_equal(count(slurp("access.log"), target), before + 2); /* token + WebSocket */
+    assert_int_equal(squid_tunnels(before + 2), before + 2); /* token + WebSocket */
 }
 
 static void socks5_proxy(void **state)
