@@ -45,8 +45,8 @@ extern "C" {
 
 /* ---------------------------------------------------------------- version */
 
-#define ZWS_VERSION_MAJOR 0
-#define ZWS_VERSION_MINOR 1
+#define ZWS_VERSION_MAJOR 1
+#define ZWS_VERSION_MINOR 0
 #define ZWS_VERSION_PATCH 0
 /** 0xMMmmpp, comparable with the value of zws_version_number(). */
 #define ZWS_VERSION_NUMBER \

@@ -1,5 +1,5 @@
 # Python binding (bindings/python): included by tests/tests.mk. Its tests run
-# in `make check` (against build/libzoomws.so.0 and build/zoomws-mock, found
+# in `make check` (against build/libzoomws.so.1 and build/zoomws-mock, found
 # through ZOOMWS_BUILD); `make install-python` copies the pure-Python package
 # into Python's site-packages (no pip needed; DESTDIR and PYTHONDIR honoured).
 EXTRA_TESTS += bindings/python/run_tests.py

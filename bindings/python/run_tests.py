@@ -90,7 +90,7 @@ def main(argv):
     sys.path.insert(1, HERE)
     build = os.environ.get("ZOOMWS_BUILD")
     if build:
-        os.environ.setdefault("ZOOMWS_LIBRARY", os.path.join(build, "libzoomws.so.0"))
+        os.environ.setdefault("ZOOMWS_LIBRARY", os.path.join(build, "libzoomws.so.1"))
         os.environ.setdefault("ZOOMWS_MOCK", os.path.join(build, "zoomws-mock"))
     # a hung test must not hang `make check`: dump the stacks and exit(1)
     faulthandler.dump_traceback_later(float(os.environ.get("ZOOMWS_PY_TEST_TIMEOUT", "120")),

@@ -1,6 +1,6 @@
 """Test support: locating the build, driving a live zoomws-mock, and making
 clients for it. The library path comes from ZOOMWS_LIBRARY (or
-$ZOOMWS_BUILD/libzoomws.so.0, or ../../build/libzoomws.so.0 relative to this
+$ZOOMWS_BUILD/libzoomws.so.1, or ../../build/libzoomws.so.1 relative to this
 directory), the simulator from ZOOMWS_MOCK (or $ZOOMWS_BUILD/zoomws-mock, or
 ../../build/zoomws-mock)."""
 import json
@@ -29,7 +29,7 @@ def _build_dir():
 
 
 def library_path():
-    return os.environ.get("ZOOMWS_LIBRARY") or os.path.join(_build_dir(), "libzoomws.so.0")
+    return os.environ.get("ZOOMWS_LIBRARY") or os.path.join(_build_dir(), "libzoomws.so.1")
 
 
 def mock_path():

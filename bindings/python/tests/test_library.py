@@ -21,6 +21,10 @@ class LibraryTest(unittest.TestCase):
         major = int(re.search(r"#define ZWS_VERSION_MAJOR (\d+)", header).group(1))
         self.assertEqual(zoomws.ABI_VERSION_MAJOR, major)
         self.assertEqual(zoomws.SONAME, "libzoomws.so.%d" % major)
+        # the package is released with the library: one version, set in the header
+        version = ".".join(re.search(r"#define ZWS_VERSION_%s (\d+)" % part, header).group(1)
+                           for part in ("MAJOR", "MINOR", "PATCH"))
+        self.assertEqual(zoomws.__version__, version)
 
     def test_runtime_version(self):
         lib = zoomws.load_library(library_path())
@@ -39,7 +43,7 @@ class LibraryTest(unittest.TestCase):
 
     def test_missing_library(self):
         with self.assertRaises(zoomws.LibraryError) as cm:
-            _lib.Library("/nonexistent/libzoomws.so.0")
+            _lib.Library("/nonexistent/libzoomws.so.1")
         self.assertIn("ZOOMWS_LIBRARY", str(cm.exception))
 
     def test_environment_variable_and_explicit_path(self):
@@ -50,7 +54,7 @@ class LibraryTest(unittest.TestCase):
         self.assertIs(c.library, lib)
         c.close()
         with self.assertRaises(zoomws.LibraryError):
-            zoomws.Client(library="/nonexistent/libzoomws.so.0")
+            zoomws.Client(library="/nonexistent/libzoomws.so.1")
 
     def test_every_function_used_is_declared(self):
         pkg = os.path.dirname(zoomws.__file__)

@@ -12,7 +12,7 @@ connected to Zoom's WebSocket event subscriptions.
     client.run()                              # Ctrl-C closes cleanly and returns
 
 The shared library is found through load_library(): an explicit path, the
-ZOOMWS_LIBRARY environment variable, or the system loader (libzoomws.so.0).
+ZOOMWS_LIBRARY environment variable, or the system loader (libzoomws.so.1).
 """
 from . import _lib
 from ._lib import ABI_VERSION_MAJOR, SONAME, Library, load_library
@@ -24,7 +24,7 @@ from .errors import (AuthError, ConfigError, InvalidArgumentError, LibraryError,
                      TokenError, ZoomWSError)
 from .event import Event, Status
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 __all__ = [
     "ABI_VERSION_MAJOR", "SONAME", "Library", "load_library", "library_version",

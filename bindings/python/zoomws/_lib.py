@@ -17,7 +17,7 @@ from .errors import LibraryError, LibraryVersionError
 
 #: ZWS_VERSION_MAJOR of the include/zoomws.h this package was written against.
 #: The tests check that it still matches the header.
-ABI_VERSION_MAJOR = 0
+ABI_VERSION_MAJOR = 1
 
 #: The library's SONAME, as the system loader knows it.
 SONAME = "libzoomws.so.%d" % ABI_VERSION_MAJOR

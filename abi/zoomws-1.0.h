@@ -6,13 +6,19 @@
  * varargs (so every function is callable from Python through ctypes).
  *
  * Threading model
- *   A client is driven by one thread at a time. Every callback (handlers,
- *   state, log) runs only inside zws_client_dispatch() / zws_client_run() on
- *   the calling thread, with no internal lock held, so a callback may call any
- *   function of this API on the same client (zws_client_off, zws_client_stop,
- *   ...), except zws_client_free. zws_client_stop() alone may be called from
- *   any thread or from a signal handler. Distinct clients are independent and
- *   may be driven from distinct threads.
+ *   A client is driven by one thread at a time. Callbacks (handlers, state,
+ *   log, token provider) run on that thread, with no internal lock held, so a
+ *   callback may call any function of this API on the same client
+ *   (zws_client_off, zws_client_stop, ...), except zws_client_free, and
+ *   zws_client_dispatch / zws_client_run, which return ZWS_E_STATE there. Event
+ *   handlers run only inside zws_client_dispatch() / zws_client_run(); state,
+ *   log and token-provider callbacks may also run inside the functions that
+ *   start or change the connection's course: zws_client_connect,
+ *   zws_client_config_from_env (log only), zws_client_provide_token,
+ *   zws_client_token_failed and zws_client_invalidate_token.
+ *   zws_client_stop() alone may be called from any thread or from a signal
+ *   handler. Distinct clients are independent and may be driven from distinct
+ *   threads.
  *
  * Event-loop contract
  *   zws_client_get_fd() returns one file descriptor, stable for the client's
@@ -39,8 +45,8 @@ extern "C" {
 
 /* ---------------------------------------------------------------- version */
 
-#define ZWS_VERSION_MAJOR 0
-#define ZWS_VERSION_MINOR 1
+#define ZWS_VERSION_MAJOR 1
+#define ZWS_VERSION_MINOR 0
 #define ZWS_VERSION_PATCH 0
 /** 0xMMmmpp, comparable with the value of zws_version_number(). */
 #define ZWS_VERSION_NUMBER \
@@ -60,7 +66,7 @@ ZWS_API unsigned zws_version_number(void);
  * network and TLS, HTTP and WebSocket, authentication.
  */
 enum zws_error {
-    ZWS_OK = 0,
+    ZWS_OK = 0,               /**< success */
     ZWS_E_INVALID = -100,     /**< an argument is NULL, out of range or malformed */
     ZWS_E_STATE = -101,       /**< not allowed in the client's current state */
     ZWS_E_CONFIG = -102,      /**< a required option is missing or inconsistent */
@@ -115,7 +121,8 @@ ZWS_API const char *zws_state_name(int state);
 
 /*
  * The status record passed to the state callback. Borrowed: valid only during
- * the callback. Accessors return 0 / "" when the field does not apply.
+ * the callback. Accessors return 0 / "" when the field does not apply (and
+ * ZWS_E_INVALID / "" for a NULL record).
  */
 /** The state entered. */
 ZWS_API int zws_status_state(const zws_status *st);
@@ -147,6 +154,7 @@ ZWS_API int64_t zws_status_lost_at_ms(const zws_status *st);
  */
 ZWS_API int64_t zws_status_gap_ms(const zws_status *st);
 
+/** State callback: called on every transition, with the status record. */
 typedef void (*zws_state_cb)(zws_client *client, const zws_status *status, void *user);
 
 /* -------------------------------------------------------------- lifecycle */
@@ -175,8 +183,11 @@ enum zws_option {
     ZWS_OPT_CA_PATH,            /**< directory of hashed CA certificates (c_rehash) to trust */
     ZWS_OPT_CLIENT_CERT,        /**< PEM client certificate (for TLS-intercepting proxies) */
     ZWS_OPT_CLIENT_KEY,         /**< PEM private key of ZWS_OPT_CLIENT_CERT */
-    ZWS_OPT_PINNED_PUBKEY,      /**< "sha256//BASE64[;sha256//...]": accept only these server keys */
-    ZWS_OPT_PROXY,              /**< proxy for both legs: http://[user:pass@]host:port, socks5://, socks5h:// */
+    ZWS_OPT_PINNED_PUBKEY,      /**< "sha256//BASE64[;sha256//...]": accept only these server keys
+                                     (both legs: list the keys of the OAuth and WebSocket hosts) */
+    ZWS_OPT_PROXY,              /**< proxy for both legs: http://[user:pass@]host:port, https://
+                                     (TLS to the proxy, verified with ZWS_OPT_CA_FILE), socks5://,
+                                     socks5h://, socks4://, socks4a:// (credentials percent-encoded) */
     ZWS_OPT_NO_PROXY,           /**< comma-separated hosts that bypass the proxy (like NO_PROXY) */
     /* integers (zws_client_set_int) */
     ZWS_OPT_HEARTBEAT_MS = 100, /**< heartbeat interval, default 30000 */
@@ -196,35 +207,50 @@ enum zws_option {
 /**
  * Sets a string option (copied). NULL or "" resets it to its default.
  * Returns 0, ZWS_E_INVALID (unknown option, not a string option, malformed
- * URL) or ZWS_E_NOMEM. Changes apply to the next connection attempt.
+ * URL, ZWS_OPT_OAUTH_URL not https://, ZWS_OPT_PINNED_PUBKEY not sha256//,
+ * unsupported proxy scheme) or ZWS_E_NOMEM. Changes apply to the next
+ * connection attempt. The TLS options (CA file and path, client certificate,
+ * pin, minimum version, insecure) apply to the token request too. A full
+ * endpoint URL given as ZWS_OPT_SUBSCRIPTION also sets ZWS_OPT_WS_URL.
  */
 ZWS_API int zws_client_set_str(zws_client *client, int option, const char *value);
 
 /**
  * Sets an integer option. Returns 0, or ZWS_E_INVALID for an unknown option,
- * a string option, or a value out of range (timeouts must be > 0).
+ * a string option, or a value out of range: durations 1 ms .. 24 h
+ * (ZWS_OPT_TOKEN_MARGIN_MS may be 0), ZWS_OPT_MAX_MESSAGE_BYTES 64 .. 2^31-1,
+ * booleans 0 or 1, ZWS_OPT_TLS_MIN_VERSION 12 or 13.
  */
 ZWS_API int zws_client_set_int(zws_client *client, int option, int64_t value);
 
 /**
  * Reads ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET,
  * ZOOM_SUBSCRIPTION_ID (an id or the full endpoint URL), ZOOM_OAUTH_URL,
- * ZOOM_WS_URL and ZOOM_CA_FILE; variables that are unset leave their option
- * unchanged. Returns 0, or the first error of zws_client_set_str.
+ * ZOOM_WS_URL (wins over a URL in ZOOM_SUBSCRIPTION_ID) and ZOOM_CA_FILE, and
+ * the conventional proxy variables (all_proxy, ALL_PROXY, https_proxy,
+ * HTTPS_PROXY, no_proxy, NO_PROXY; the later ones in this list win);
+ * variables that are unset leave their option unchanged. Returns 0, or the
+ * first error of zws_client_set_str (the variable is named in
+ * zws_client_last_error).
  */
 ZWS_API int zws_client_config_from_env(zws_client *client);
 
 /* ---------------------------------------------------------------- logging */
 
-enum zws_log_level { ZWS_LOG_ERROR = 0, ZWS_LOG_WARN, ZWS_LOG_INFO, ZWS_LOG_DEBUG };
+enum zws_log_level {
+    ZWS_LOG_ERROR = 0, /**< a failure the application should know about */
+    ZWS_LOG_WARN,      /**< a failure that will be retried, or a risky setting */
+    ZWS_LOG_INFO,      /**< state transitions, token refreshes */
+    ZWS_LOG_DEBUG      /**< frames, heartbeats, TLS details */
+};
 
 /** Log callback: one line, no newline. Tokens and secrets are already redacted. */
 typedef void (*zws_log_cb)(zws_client *client, int level, const char *line, void *user);
 
-/** Sets (or with NULL clears) the log callback. Default: silent. */
+/** Sets (or with NULL clears) the log callback. Default: silent. 0 or ZWS_E_INVALID. */
 ZWS_API int zws_client_set_log_cb(zws_client *client, zws_log_cb cb, void *user);
 
-/** Sets (or with NULL clears) the state callback, called on every transition. */
+/** Sets (or with NULL clears) the state callback, called on every transition. 0 or ZWS_E_INVALID. */
 ZWS_API int zws_client_set_state_cb(zws_client *client, zws_state_cb cb, void *user);
 
 /* ---------------------------------------------------------------- tokens */
@@ -240,7 +266,7 @@ ZWS_API int zws_client_set_state_cb(zws_client *client, zws_state_cb cb, void *u
  */
 typedef void (*zws_token_cb)(zws_client *client, void *user);
 
-/** Sets (or with NULL clears: back to built-in OAuth) the token provider. */
+/** Sets (or with NULL clears: back to built-in OAuth) the token provider. 0 or ZWS_E_INVALID. */
 ZWS_API int zws_client_set_token_provider(zws_client *client, zws_token_cb cb, void *user);
 
 /**
@@ -252,12 +278,14 @@ ZWS_API int zws_client_provide_token(zws_client *client, const char *token, int6
 /**
  * Reports that the provider could not get a token. permanent = 1 ends the
  * client (CLOSED, ZWS_E_AUTH); 0 retries with backoff (ZWS_E_TOKEN).
+ * Returns 0, ZWS_E_INVALID, or ZWS_E_STATE when no token request is pending.
  */
 ZWS_API int zws_client_token_failed(zws_client *client, const char *message, int permanent);
 
 /**
  * Forgets the cached token (for applications that learn of a revocation): the
  * next connection attempt fetches a new one. The open connection is kept.
+ * 0 or ZWS_E_INVALID.
  */
 ZWS_API int zws_client_invalidate_token(zws_client *client);
 
@@ -271,6 +299,12 @@ ZWS_API int zws_client_invalidate_token(zws_client *client);
  * libcurl's own context.
  */
 typedef void (*zws_ssl_ctx_cb)(zws_client *client, void *ssl_ctx, void *user);
+
+/**
+ * Sets (or with NULL clears) the SSL_CTX hook. A client with a hook gets a
+ * context of its own (others share one per TLS configuration); its trust store
+ * also verifies the token request. 0 or ZWS_E_INVALID.
+ */
 ZWS_API int zws_client_set_ssl_ctx_cb(zws_client *client, zws_ssl_ctx_cb cb, void *user);
 
 /* ---------------------------------------------------------------- handlers */
@@ -296,24 +330,29 @@ ZWS_API int zws_client_off(zws_client *client, int handler_id);
 /**
  * Starts connecting (IDLE or CLOSED → AUTHENTICATING, or CONNECTING with a
  * still-valid cached token). Non-blocking: progress happens in dispatch.
- * Returns 0, ZWS_E_CONFIG (client id, secret or subscription missing: see
- * zws_client_last_error) or ZWS_E_STATE (already started).
+ * Returns 0, ZWS_E_CONFIG (client id, secret or subscription missing, or an
+ * invalid WebSocket URL: see zws_client_last_error) or ZWS_E_STATE (already
+ * started).
  */
 ZWS_API int zws_client_connect(zws_client *client);
 
-/** The pollable fd (see the event-loop contract above); stable for the client's lifetime. */
+/** The pollable fd (see the event-loop contract at the top of this header); stable for the client's lifetime. */
 ZWS_API int zws_client_get_fd(const zws_client *client);
 
 /**
- * Does all ready work without blocking and invokes callbacks. Returns 0, or
- * the permanent error that moved the client to CLOSED in this call.
+ * Does all ready work without blocking and invokes callbacks. Returns 0, or,
+ * once, the permanent error that moved the client to CLOSED (in this call or
+ * since the previous one). Calling it from one of the client's callbacks
+ * returns ZWS_E_STATE.
  */
 ZWS_API int zws_client_dispatch(zws_client *client);
 
 /**
  * Connects if IDLE, then dispatches until the client is CLOSED (after
- * zws_client_stop, or after a permanent failure). Returns 0 after a stop, or
- * the permanent error (e.g. ZWS_E_AUTH, ZWS_E_TLS_VERIFY).
+ * zws_client_stop, after a permanent failure, or after any failure when
+ * ZWS_OPT_AUTO_RECONNECT is 0). Returns 0 after a stop or a non-permanent
+ * close, or the permanent error (e.g. ZWS_E_AUTH, ZWS_E_TLS_VERIFY): the
+ * state callback tells them apart. ZWS_E_STATE from inside a callback.
  */
 ZWS_API int zws_client_run(zws_client *client);
 
@@ -332,7 +371,7 @@ ZWS_API void zws_client_stop(zws_client *client);
 /** The current state (a ZWS_STATE_* value). */
 ZWS_API int zws_client_state(const zws_client *client);
 
-/** A message describing the last error, with detail; "" if none. Secrets redacted. */
+/** A message describing the last error, with detail; "" if none ("invalid client" for NULL). Secrets redacted. */
 ZWS_API const char *zws_client_last_error(const zws_client *client);
 
 /* ----------------------------------------------------------------- events */
