@@ -86,6 +86,27 @@ static void silent_server_is_detected(void **state)
     mock_stop(&m);
 }
 
+/* A server that stops reading and writing while the client keeps sending
+ * heartbeats: the liveness timeout ends it and the client reconnects. */
+static void stalled_server_is_left(void **state)
+{
+    (void)state;
+    mock m;
+    assert_true(mock_start(&m, "--count", "0", NULL));
+    zws_client *c = client_for(&m);
+    transition_log states = {0};
+    zws_client_set_state_cb(c, record_state, &states);
+    zws_client_set_int(c, ZWS_OPT_HEARTBEAT_MS, 50);
+    zws_client_set_int(c, ZWS_OPT_LIVENESS_MS, 500);
+    assert_true(connect_and_open(c));
+    assert_int_equal(mock_control(&m, "POST", "/_mock/stall", NULL), 200);
+    assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
+    int b = last_state(&states, ZWS_STATE_BACKOFF);
+    assert_int_equal(states.t[b].error, ZWS_E_TIMEOUT);
+    zws_client_free(c);
+    mock_stop(&m);
+}
+
 static void heartbeats_at_configured_interval(void **state)
 {
     (void)state;
@@ -217,6 +238,7 @@ int main(void)
         cmocka_unit_test(drop_reconnects_and_reports_gap),
         cmocka_unit_test(server_close_code_is_reported),
         cmocka_unit_test(silent_server_is_detected),
+        cmocka_unit_test(stalled_server_is_left),
         cmocka_unit_test(heartbeats_at_configured_interval),
         cmocka_unit_test(stop_closes_gracefully),
         cmocka_unit_test(stop_from_another_thread_ends_run),
