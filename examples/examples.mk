@@ -12,7 +12,7 @@ EXAMPLE_LIBS_libev = $(shell pkg-config --cflags --libs libev 2>/dev/null || ech
 EXAMPLE_LIBS_glib = $(shell pkg-config --cflags --libs glib-2.0)
 
 # Static pattern rules are explicit rules: they take precedence over $(B)/examples/%.
-$(LOOP_EXAMPLES:%=$(B)/examples/%): $(B)/examples/%: examples/%.c $(B)/libzoomws.so
+$(LOOP_EXAMPLES:%=$(B)/examples/%): $(B)/examples/%: examples/%.c examples/example.h $(B)/libzoomws.so
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iinclude -o $@ $< -L$(B) -lzoomws -Wl,-rpath,'$$ORIGIN/..' \
 	  $(EXAMPLE_LIBS_$*)

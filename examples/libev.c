@@ -9,21 +9,9 @@
 #include <ev.h>
 #include <zoomws.h>
 
-static zws_client *client;
-static long max_events, seen;
+#include "example.h"
+
 static int result; /* the last dispatch's: a permanent error, or 0 */
-
-/* zws_client_stop is async-signal-safe: a plain handler works with any loop. */
-static void on_signal(int sig) { (void)sig; zws_client_stop(client); }
-
-static void on_event(zws_client *c, const zws_event *ev, void *user)
-{
-    (void)user;
-    printf("%s\n", zws_event_name(ev));
-    fflush(stdout);
-    if (++seen == max_events)
-        zws_client_stop(c);
-}
 
 static void on_readable(struct ev_loop *loop, ev_io *watcher, int revents)
 {
@@ -35,21 +23,7 @@ static void on_readable(struct ev_loop *loop, ev_io *watcher, int revents)
 
 int main(int argc, char **argv)
 {
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGALRM, on_signal);
-    for (int i = 1; i < argc; i += 2) {
-        if (i + 1 < argc && !strcmp(argv[i], "--events"))
-            max_events = atol(argv[i + 1]);
-        else if (i + 1 < argc && !strcmp(argv[i], "--seconds"))
-            alarm((unsigned)atoi(argv[i + 1]));
-        else
-            return fprintf(stderr, "usage: %s [--events N] [--seconds S]\n", argv[0]), 2;
-    }
-    client = zws_client_new();
-    if (!client || zws_client_config_from_env(client) < 0 ||
-        zws_client_on(client, "*", on_event, NULL) < 0 || zws_client_connect(client) < 0)
-        return fprintf(stderr, "error: %s\n", zws_client_last_error(client)), 2;
+    example_start(argc, argv); /* arguments, signals, the client: see example.h */
 
     struct ev_loop *loop = EV_DEFAULT;
     ev_io watcher;

@@ -68,7 +68,7 @@ check-build: $(UNIT_BIN) $(INTEG_BIN) $(EXTRA_TEST_DEPS)
 # Examples are part of the documentation: they must build (and minimal.c runs
 # against the simulator in tests/examples.sh).
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
-$(B)/examples/%: examples/%.c $(B)/libzoomws.so
+$(B)/examples/%: examples/%.c examples/example.h $(B)/libzoomws.so
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iinclude -o $@ $< -L$(B) -lzoomws -Wl,-rpath,'$$ORIGIN/..'
 check-examples: $(EXAMPLES) $(B)/zoomws-mock
