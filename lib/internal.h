@@ -328,7 +328,6 @@ struct zws_client {
     /* hot path scratch, reused between messages */
     zbuf content_buf, name_buf;
     zws_event event;
-    bool in_callback;
     bool in_dispatch;
 };
 

@@ -36,7 +36,7 @@ static void transition(zws_client *c, int state, int err, bool permanent, int cl
     if (reason)
         snprintf(st->close_reason, sizeof st->close_reason, "%s", reason);
     c->state = state;
-    log__emit(c, err ? ZWS_LOG_WARN : ZWS_LOG_INFO, "state %s -> %s%s%s",
+    log__emit(c, !err ? ZWS_LOG_INFO : permanent ? ZWS_LOG_ERROR : ZWS_LOG_WARN, "state %s -> %s%s%s",
               zws_state_name(st->previous), zws_state_name(state), err ? ": " : "",
               err ? st->message : "");
     if (c->state_cb)

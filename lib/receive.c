@@ -41,9 +41,7 @@ static void on_message(zws_client *c, const envelope *env)
     ev->ts = inner.ts;
     ev->json = env->content;
     ev->json_len = env->content_len;
-    c->in_callback = true;
     dispatch__run(&c->handlers, c, ev);
-    c->in_callback = false;
     event__reset(ev);
 }
 
