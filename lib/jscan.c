@@ -300,7 +300,14 @@ const char *jscan__value(const char *p, const char *end, int depth)
     }
 }
 
-/* Skips one value of JSON already validated: no checks, just structure. */
+/* Bytes that end a number or literal inside validated JSON. */
+static const bool stop[256] = {
+    ['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1, [','] = 1, [':'] = 1,
+    [' '] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1,
+};
+
+/* Skips one value of JSON already validated: no checks, just structure, with
+ * memchr doing the long runs (string bodies). */
 static const char *skip(const char *p, const char *end)
 {
     int depth = 0;
@@ -310,10 +317,17 @@ static const char *skip(const char *p, const char *end)
             return NULL;
         switch (*p) {
         case '"':
-            for (p++; p < end && *p != '"'; p++)
-                if (*p == '\\')
-                    p++;
-            p++;
+            for (p++;;) {
+                const char *q = memchr(p, '"', (size_t)(end - p));
+                if (!q)
+                    return NULL;
+                size_t bs = 0; /* an odd run of backslashes escapes the quote */
+                while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
+                    bs++;
+                p = q + 1;
+                if (bs % 2 == 0)
+                    break;
+            }
             break;
         case '{': case '[':
             depth++, p++;
@@ -321,17 +335,13 @@ static const char *skip(const char *p, const char *end)
         case '}': case ']':
             depth--, p++;
             break;
-        default: /* numbers, literals, separators */
+        case ',': case ':': case ' ': case '\n': case '\r': case '\t':
             p++;
-            while (p < end && !strchr("\"{}[],", *p))
+            break;
+        default: /* a number or literal */
+            while (p < end && !stop[(unsigned char)*p])
                 p++;
-            if (depth == 0)
-                return p;
-        }
-        if (depth > 0) { /* inside a container: move over separators too */
-            while (p < end && (*p == ',' || *p == ':' || *p == ' ' || *p == '\n' ||
-                               *p == '\r' || *p == '\t'))
-                p++;
+            break;
         }
     } while (depth > 0);
     return p;
