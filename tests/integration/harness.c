@@ -229,6 +229,14 @@ bool run_until(zws_client *c, bool (*done)(void *), void *user, int timeout_ms)
     return true;
 }
 
+zws_client *client_logged(mock *m, transition_log *log)
+{
+    zws_client *c = client_for(m);
+    if (c)
+        zws_client_set_state_cb(c, record_state, log);
+    return c;
+}
+
 bool connect_and_open(zws_client *c)
 {
     wait_state open = {c, ZWS_STATE_OPEN};

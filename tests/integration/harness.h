@@ -52,6 +52,8 @@ typedef struct transition_log {
 } transition_log;
 void record_state(zws_client *c, const zws_status *st, void *user);
 int count_state(const transition_log *log, int state);
+/* client_for, with every state transition recorded into log. */
+zws_client *client_logged(mock *m, transition_log *log);
 /* zws_client_connect, then dispatch until OPEN (at most 10 s). */
 bool connect_and_open(zws_client *c);
 /* Dispatches until log holds n transitions into state (or timeout_ms). */

@@ -16,9 +16,8 @@ static void bad_token_is_refreshed_then_connected(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_true(connect_and_open(c));
     assert_int_equal(mock_stat(&m, "token_requests"), 1);
 
@@ -46,9 +45,8 @@ static void token_refreshed_before_expiry(void **state)
     mock m;
     /* 4 s tokens: refreshed at half-life, since the 5 min margin exceeds it */
     assert_true(mock_start(&m, "--count", "0", "--token-ttl", "4", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_true(connect_and_open(c));
     int64_t t0 = now_ms();
     while (mock_stat(&m, "token_requests") < 3 && now_ms() - t0 < 15000)
@@ -104,9 +102,8 @@ static void transient_token_errors_are_retried(void **state)
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
     assert_int_equal(mock_control(&m, "POST", "/_mock/fail-token?status=503&count=2", NULL), 200);
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     wait_state open = {c, ZWS_STATE_OPEN};
     assert_int_equal(zws_client_connect(c), 0);
     assert_true(run_until(c, is_state, &open, 15000));

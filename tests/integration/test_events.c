@@ -211,9 +211,8 @@ static void invalid_utf8_closes_1007_and_reconnects(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_true(connect_and_open(c));
     assert_int_equal(mock_control(&m, "POST", "/_mock/send", "{\"module\":\"x\",\"c\":\"\xc3\x28\"}"), 200);
     assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
@@ -233,17 +232,14 @@ static void oversized_message_closes_1009(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     zws_client_set_int(c, ZWS_OPT_MAX_MESSAGE_BYTES, 1024);
     assert_true(connect_and_open(c));
     static char big[4096];
     memset(big, 'a', sizeof big - 1);
     assert_int_equal(mock_control(&m, "POST", "/_mock/send", big), 200);
-    int64_t t0 = now_ms();
-    while (last_state(&states, ZWS_STATE_BACKOFF) < 0 && now_ms() - t0 < 10000)
-        run_for(c, 20);
+    wait_for_count(c, &states, ZWS_STATE_BACKOFF, 1, 10000);
     int b = last_state(&states, ZWS_STATE_BACKOFF);
     assert_true(b >= 0);
     assert_int_equal(states.t[b].error, ZWS_E_TOO_BIG);

@@ -125,13 +125,10 @@ static void legacy_tls_is_refused(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", "--tls-max", "1.1", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_int_equal(zws_client_connect(c), 0);
-    int64_t t0 = now_ms();
-    while (last_state(&states, ZWS_STATE_BACKOFF) < 0 && now_ms() - t0 < 10000)
-        run_for(c, 10);
+    wait_for_count(c, &states, ZWS_STATE_BACKOFF, 1, 10000);
     int b = last_state(&states, ZWS_STATE_BACKOFF);
     assert_true(b >= 0);
     assert_int_equal(states.t[b].error, ZWS_E_TLS);
@@ -190,9 +187,8 @@ static void close_codes_are_reported(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_true(connect_and_open(c));
     static const int codes[] = {1000, 1001, 1011, 4000, 4999};
     for (int i = 0; i < 5; i++) {

@@ -18,9 +18,8 @@ static void drop_reconnects_and_reports_gap(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_true(connect_and_open(c));
     assert_int_equal(states.t[last_state(&states, ZWS_STATE_OPEN)].gap_ms, 0);
     run_for(c, 100);
@@ -48,9 +47,8 @@ static void server_close_code_is_reported(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_true(connect_and_open(c));
     assert_int_equal(mock_control(&m, "POST", "/_mock/close?code=4001&reason=bye", NULL), 200);
     assert_true(wait_for_count(c, &states, ZWS_STATE_OPEN, 2, 10000));
@@ -68,16 +66,13 @@ static void silent_server_is_detected(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     /* heartbeats far apart, so the server has nothing to answer: silence */
     zws_client_set_int(c, ZWS_OPT_HEARTBEAT_MS, 60000);
     zws_client_set_int(c, ZWS_OPT_LIVENESS_MS, 300);
     assert_true(connect_and_open(c));
-    int64_t t0 = now_ms();
-    while (last_state(&states, ZWS_STATE_BACKOFF) < 0 && now_ms() - t0 < 5000)
-        run_for(c, 10);
+    wait_for_count(c, &states, ZWS_STATE_BACKOFF, 1, 5000);
     int b = last_state(&states, ZWS_STATE_BACKOFF);
     assert_true(b >= 0);
     assert_int_equal(states.t[b].error, ZWS_E_TIMEOUT);
@@ -93,9 +88,8 @@ static void stalled_server_is_left(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     zws_client_set_int(c, ZWS_OPT_HEARTBEAT_MS, 50);
     zws_client_set_int(c, ZWS_OPT_LIVENESS_MS, 500);
     assert_true(connect_and_open(c));
@@ -128,9 +122,8 @@ static void stop_closes_gracefully(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_true(connect_and_open(c));
     zws_client_stop(c);
     wait_state closed = {c, ZWS_STATE_CLOSED};

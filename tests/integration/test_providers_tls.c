@@ -82,9 +82,8 @@ static void provider_failures(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     provider p = {&m, 0, FAIL_TRANSIENT};
     zws_client_set_token_provider(c, provide, &p);
     assert_int_equal(zws_client_connect(c), 0);
@@ -147,9 +146,8 @@ static void invalidated_token_is_refetched(void **state)
     (void)state;
     mock m;
     assert_true(mock_start(&m, "--count", "0", NULL));
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     assert_true(connect_and_open(c));
     assert_int_equal(zws_client_invalidate_token(c), 0);
     run_for(c, 100);

@@ -200,9 +200,8 @@ static void stop_from_signal_raised_during_dispatch(void **state)
     mock m;
     assert_true(mock_start(&m, "--rate", "50", NULL));
     install_usr1();
-    zws_client *c = client_for(&m);
     transition_log states = {0};
-    zws_client_set_state_cb(c, record_state, &states);
+    zws_client *c = client_logged(&m, &states);
     int count = 0;
     raised_after = 3;
     assert_true(zws_client_on(c, "*", raise_on_event, &count) > 0);
