@@ -1,6 +1,7 @@
-/* Many clients, one thread: N clients (default 100), each with its own fd, all
- * registered in one epoll set; a ready fd means "dispatch that client". Counts
- * events per client and reports what a client costs in memory and descriptors.
+/* Many clients, one thread, one fd: N clients (default 100) in one zws_group,
+ * whose fd is polled and dispatched like a single client's. Counts events per
+ * client and reports what a client costs in memory and descriptors (one: its
+ * socket; the group holds the epoll set, timer and eventfd they share).
  *
  *   multi [--clients N] [--events-per-client K] [--timeout S]
  *
@@ -14,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,9 +24,9 @@
 typedef struct conn {
     zws_client *client;
     long events;
-    int error; /* a permanent error returned by dispatch */
 } conn;
 
+static zws_group *group;
 static conn *conns;
 static int nconns;
 
@@ -88,17 +89,13 @@ static int count_closed(void)
     return closed;
 }
 
-/* Waits on every client's fd at once and dispatches the ready ones. */
-static void run_once(int ep, int timeout_ms)
+/* Waits on the group's fd and dispatches every client that has work. */
+static void run_once(int timeout_ms)
 {
-    struct epoll_event ready[64];
-    int n = epoll_wait(ep, ready, 64, timeout_ms);
-    for (int i = 0; i < n; i++) {
-        conn *cn = ready[i].data.ptr;
-        int rc = zws_client_dispatch(cn->client);
-        if (rc < 0)
-            cn->error = rc;
-    }
+    struct pollfd pfd = {.fd = zws_group_get_fd(group), .events = POLLIN};
+    if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
+        perror("poll");
+    zws_group_dispatch(group); /* permanent failures are per client: see their state */
 }
 
 int main(int argc, char **argv)
@@ -120,11 +117,11 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    /* An open client holds 7 descriptors (its epoll set, timerfd and eventfd,
-     * the WebSocket, libcurl's wake-up pair and its idle connection to the
-     * token endpoint): make sure the soft limit allows N of them. */
+    /* An open client holds one descriptor, its WebSocket; while it connects,
+     * libcurl holds a few more (its wake-up pair, the token request, the TCP
+     * connect): make sure the soft limit allows N clients connecting at once. */
     struct rlimit lim;
-    rlim_t need = (rlim_t)nconns * 8 + 64;
+    rlim_t need = (rlim_t)nconns * 5 + 64;
     if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < need) {
         lim.rlim_cur = lim.rlim_max < need ? lim.rlim_max : need;
         setrlimit(RLIMIT_NOFILE, &lim);
@@ -137,21 +134,18 @@ int main(int argc, char **argv)
     long rss_before = rss_kib();
     int fds_before = open_fds();
 
-    int ep = epoll_create1(EPOLL_CLOEXEC);
+    group = zws_group_new();
     conns = calloc((size_t)nconns, sizeof *conns);
-    if (ep < 0 || !conns)
+    if (!group || !conns)
         return perror("setup"), 1;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     for (int i = 0; i < nconns; i++) {
         zws_client *c = conns[i].client = zws_client_new();
-        if (!c || zws_client_config_from_env(c) < 0 ||
+        /* added before connecting: a client joins a group while IDLE */
+        if (!c || zws_client_config_from_env(c) < 0 || zws_group_add(group, c) < 0 ||
             zws_client_on(c, "*", on_event, &conns[i]) < 0 || zws_client_connect(c) < 0)
             return fprintf(stderr, "client %d: %s\n", i, zws_client_last_error(c)), 2;
-        /* the three lines: the fd, watched for readability, dispatched when ready (run_once) */
-        struct epoll_event watch = {.events = EPOLLIN, .data.ptr = &conns[i]};
-        if (epoll_ctl(ep, EPOLL_CTL_ADD, zws_client_get_fd(c), &watch) < 0)
-            return perror("epoll_ctl"), 1;
     }
 
     long t0 = now_ms(), deadline = t0 + timeout_s * 1000;
@@ -159,7 +153,7 @@ int main(int argc, char **argv)
     long rss_open = 0;
     int fds_open = 0;
     while (count_closed() == 0 && now_ms() < deadline) {
-        run_once(ep, 100);
+        run_once(100);
         if (!rss_open && count_done(0) == nconns) { /* all OPEN: measure */
             rss_open = rss_kib();
             fds_open = open_fds();
@@ -199,16 +193,13 @@ int main(int argc, char **argv)
     on_signal(0);
     deadline = now_ms() + 5000;
     while (count_closed() < nconns && now_ms() < deadline)
-        run_once(ep, 100);
+        run_once(100);
     if (count_closed() < nconns) {
         printf("FAILED: %d clients did not reach CLOSED after stop\n", nconns - count_closed());
         ok = 0;
     }
-    int n = nconns;
     nconns = 0; /* the signal handler must not see freed clients */
-    for (int i = 0; i < n; i++)
-        zws_client_free(conns[i].client);
+    zws_group_free(group); /* and every client in it */
     free(conns);
-    close(ep);
     return ok ? 0 : 1;
 }

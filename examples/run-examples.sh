@@ -2,7 +2,7 @@
 # Runs the examples against one simulator (zoomws-mock --rate 50) and prints
 # one cmocka-style line per example. Each event-loop example must print events
 # and exit 0 twice: at its --events bound, and on SIGINT. multi must bring 100
-# clients OPEN with events on each. Every run is bounded by `timeout`.
+# clients (one zws_group) OPEN with events on each. Every run is bounded by `timeout`.
 #   ZOOMWS_BUILD  the build directory (absolute; default ./build)
 #   ZOOMWS_MOCK   the simulator (default $ZOOMWS_BUILD/zoomws-mock)
 set -u
@@ -18,12 +18,13 @@ mock=
 trap '[ -n "$mock" ] && kill "$mock" 2>/dev/null; rm -rf "$dir"' EXIT
 trap 'exit 130' INT TERM
 
-# multi holds about 7 descriptors per client; it raises its own soft limit up
-# to the hard one, which must allow that.
+# multi's clients share one zws_group: one descriptor each once open, up to
+# about 5 while they all connect at once; it raises its own soft limit up to
+# the hard one, which must allow that.
 hard=$(ulimit -Hn)
-if [ "$hard" != unlimited ] && [ "$hard" -lt $((CLIENTS * 8 + 64)) ]; then
+if [ "$hard" != unlimited ] && [ "$hard" -lt $((CLIENTS * 5 + 64)) ]; then
     echo "run-examples: descriptor hard limit $hard is too low for $CLIENTS clients"
-    CLIENTS=$(((hard - 64) / 8))
+    CLIENTS=$(((hard - 64) / 5))
 fi
 
 "$MOCK" --port 0 --ca-out "$dir/ca.pem" --rate 50 --quiet >"$dir/ready" 2>"$dir/mock.log" &

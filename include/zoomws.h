@@ -26,6 +26,12 @@
  *   (network I/O, timers, a stop request). Wait for readability with poll,
  *   epoll, select, libuv, libevent, GLib, asyncio... then call
  *   zws_client_dispatch(). No timeout needs to be computed by the caller.
+ *
+ * Groups (since 1.1)
+ *   A zws_group drives many clients from one fd (zws_group_get_fd,
+ *   zws_group_dispatch), like libcurl's multi handle: its clients share one
+ *   epoll set, timer and eventfd, so each costs only its socket. A group and
+ *   its clients are driven by one thread at a time, as a client is.
  */
 #ifndef ZOOMWS_H
 #define ZOOMWS_H
@@ -46,7 +52,7 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define ZWS_VERSION_MAJOR 1
-#define ZWS_VERSION_MINOR 0
+#define ZWS_VERSION_MINOR 1
 #define ZWS_VERSION_PATCH 0
 /** 0xMMmmpp, comparable with the value of zws_version_number(). */
 #define ZWS_VERSION_NUMBER \
@@ -101,6 +107,7 @@ ZWS_API const char *zws_strerror(int code);
 typedef struct zws_client zws_client; /**< one subscription connection */
 typedef struct zws_event zws_event;   /**< one Zoom event */
 typedef struct zws_status zws_status; /**< details of a state transition */
+typedef struct zws_group zws_group;   /**< many clients on one fd (since 1.1) */
 
 /* ------------------------------------------------------------------ state */
 
@@ -165,7 +172,8 @@ ZWS_API zws_client *zws_client_new(void);
 /**
  * Frees a client: closes the connection at once (no close handshake; call
  * zws_client_stop and let it reach CLOSED first for a graceful close), closes
- * the fd, wipes secrets. NULL is ignored. Never call from one of its callbacks.
+ * the fd, wipes secrets. A client in a group leaves it (the group's fd stays
+ * open). NULL is ignored. Never call from one of its callbacks.
  */
 ZWS_API void zws_client_free(zws_client *client);
 
@@ -336,14 +344,18 @@ ZWS_API int zws_client_off(zws_client *client, int handler_id);
  */
 ZWS_API int zws_client_connect(zws_client *client);
 
-/** The pollable fd (see the event-loop contract at the top of this header); stable for the client's lifetime. */
+/**
+ * The pollable fd (see the event-loop contract at the top of this header);
+ * stable for the client's lifetime. Once the client is in a group, the
+ * group's fd (zws_group_get_fd), which is dispatched with zws_group_dispatch.
+ */
 ZWS_API int zws_client_get_fd(const zws_client *client);
 
 /**
  * Does all ready work without blocking and invokes callbacks. Returns 0, or,
  * once, the permanent error that moved the client to CLOSED (in this call or
- * since the previous one). Calling it from one of the client's callbacks
- * returns ZWS_E_STATE.
+ * since the previous one). Calling it from one of the client's callbacks, or
+ * on a client in a group (dispatch the group), returns ZWS_E_STATE.
  */
 ZWS_API int zws_client_dispatch(zws_client *client);
 
@@ -352,7 +364,8 @@ ZWS_API int zws_client_dispatch(zws_client *client);
  * zws_client_stop, after a permanent failure, or after any failure when
  * ZWS_OPT_AUTO_RECONNECT is 0). Returns 0 after a stop or a non-permanent
  * close, or the permanent error (e.g. ZWS_E_AUTH, ZWS_E_TLS_VERIFY): the
- * state callback tells them apart. ZWS_E_STATE from inside a callback.
+ * state callback tells them apart. ZWS_E_STATE from inside a callback, and
+ * on a client in a group (see zws_group_run).
  */
 ZWS_API int zws_client_run(zws_client *client);
 
@@ -364,6 +377,7 @@ ZWS_API int zws_client_run(zws_client *client);
  * thread-safe; takes effect in the next dispatch. A stop requested while the
  * client is IDLE or CLOSED is kept: the next zws_client_run (or dispatch after
  * zws_client_connect) ends at once, so a signal during set-up is not lost.
+ * A client in a group is stopped alone; the group's fd becomes readable.
  * NULL is ignored.
  */
 ZWS_API void zws_client_stop(zws_client *client);
@@ -373,6 +387,67 @@ ZWS_API int zws_client_state(const zws_client *client);
 
 /** A message describing the last error, with detail; "" if none ("invalid client" for NULL). Secrets redacted. */
 ZWS_API const char *zws_client_last_error(const zws_client *client);
+
+/* ----------------------------------------------------------------- groups */
+
+/**
+ * Creates an empty group (since 1.1): one epoll set, one timerfd and one
+ * eventfd for all the clients added to it. Returns NULL when out of memory
+ * or descriptors.
+ */
+ZWS_API zws_group *zws_group_new(void);
+
+/**
+ * Moves a client into the group, for the rest of its life. The client must
+ * not be running: IDLE (never connected) or CLOSED, and not inside one of its
+ * callbacks. Its own epoll set, timerfd and eventfd are closed. From then on
+ * zws_client_get_fd gives the group's fd, zws_client_dispatch and
+ * zws_client_run are refused (ZWS_E_STATE: dispatch the group), and
+ * zws_client_connect, zws_client_stop and every other function work as
+ * before, with the group dispatching. A stop already requested is kept. Do not call zws_client_stop on the client
+ * (from another thread or a signal handler) while this runs. Returns 0,
+ * ZWS_E_INVALID (NULL group or client), ZWS_E_STATE (the client is running,
+ * or already in a group) or ZWS_E_NOMEM.
+ */
+ZWS_API int zws_group_add(zws_group *group, zws_client *client);
+
+/**
+ * The group's pollable fd: readable whenever one of its clients has work to
+ * do (network I/O, timers, a stop request); stable for the group's lifetime.
+ * The event-loop contract of zws_client_get_fd applies, with
+ * zws_group_dispatch. Returns ZWS_E_INVALID for NULL.
+ */
+ZWS_API int zws_group_get_fd(const zws_group *group);
+
+/**
+ * Does the ready work of every client of the group without blocking, and
+ * invokes their callbacks. A bounded amount per call (each client reads at
+ * most its per-dispatch budget, as in zws_client_dispatch): if work remains,
+ * the fd stays readable. Callbacks may call any function on any client of
+ * the group, including zws_client_free on another client and zws_group_add
+ * of a new one, but not zws_group_free. Returns 0, ZWS_E_SYSTEM, or
+ * ZWS_E_STATE from inside one of the group's callbacks. Permanent failures
+ * are per client: see the state callback, or zws_client_state and
+ * zws_client_last_error.
+ */
+ZWS_API int zws_group_dispatch(zws_group *group);
+
+/**
+ * Connects the group's IDLE clients (a client whose zws_client_connect fails
+ * stays IDLE, the error in its zws_client_last_error), then dispatches until
+ * no client is running, i.e. every one is IDLE or CLOSED (after
+ * zws_client_stop on each, or failures). Returns 0, ZWS_E_SYSTEM, or
+ * ZWS_E_STATE from inside one of the group's callbacks.
+ */
+ZWS_API int zws_group_run(zws_group *group);
+
+/**
+ * Frees the group and every client still in it (as zws_client_free does:
+ * connections closed at once, secrets wiped), then closes its fd: pointers to
+ * those clients are invalid afterwards. NULL is ignored. Never call from a
+ * callback of one of its clients.
+ */
+ZWS_API void zws_group_free(zws_group *group);
 
 /* ----------------------------------------------------------------- events */
 

@@ -26,7 +26,7 @@ zws_client *zws_client_new(void)
     zws_client *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->epfd = c->timerfd = c->wakefd = c->fd = -1;
+    c->fd = -1;
     c->heartbeat_ms = 30000;
     c->liveness_ms = 60000;
     c->token_margin_ms = 300000;
@@ -74,6 +74,7 @@ void zws_client_free(zws_client *c)
     zbuf__free(&c->content_buf);
     zbuf__free(&c->name_buf);
     event__reset(&c->event);
+    jtape__free(&c->event.tape);
     dispatch__free(&c->handlers);
     OPENSSL_cleanse(c->last_error, sizeof c->last_error);
     free(c);
@@ -296,17 +297,17 @@ int zws_client_connect(zws_client *c)
 
 int zws_client_get_fd(const zws_client *c)
 {
-    return c ? c->epfd : ZWS_E_INVALID;
+    return c ? c->loop->epfd : ZWS_E_INVALID; /* a grouped client's is its group's */
 }
 
 int zws_client_dispatch(zws_client *c)
 {
     if (!c)
         return ZWS_E_INVALID;
-    if (c->in_dispatch)
-        return ZWS_E_STATE; /* not from inside a callback */
+    if (c->in_dispatch || c->loop->grouped)
+        return ZWS_E_STATE; /* not from inside a callback; a group is dispatched whole */
     c->in_dispatch = true;
-    int rc = loop__dispatch(c);
+    int rc = loop__dispatch(c->loop);
     c->in_dispatch = false;
     if (rc < 0)
         return rc;
@@ -321,13 +322,15 @@ int zws_client_run(zws_client *c)
 {
     if (!c)
         return ZWS_E_INVALID;
+    if (c->loop->grouped)
+        return ZWS_E_STATE; /* its group runs it */
     if (c->state == ZWS_STATE_IDLE || c->state == ZWS_STATE_CLOSED) {
         int rc = zws_client_connect(c);
         if (rc < 0)
             return rc;
     }
     while (c->state != ZWS_STATE_CLOSED) {
-        struct pollfd pfd = {.fd = c->epfd, .events = POLLIN};
+        struct pollfd pfd = {.fd = c->loop->epfd, .events = POLLIN};
         if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
             client__error(c, ZWS_E_SYSTEM, "poll failed: %s", strerror(errno));
             return ZWS_E_SYSTEM;
@@ -343,10 +346,8 @@ void zws_client_stop(zws_client *c)
 {
     if (!c)
         return;
-    atomic_store(&c->stop_requested, 1); /* lock-free, so async-signal-safe; then write(2) */
-    uint64_t one = 1;
-    ssize_t n = write(c->wakefd, &one, sizeof one);
-    (void)n;
+    atomic_store(&c->stop_requested, 1); /* lock-free, so async-signal-safe */
+    loop__stop(c);
 }
 
 int zws_client_state(const zws_client *c)

@@ -6,14 +6,12 @@
 
 #include "internal.h"
 
-static bool key_is(const char *k, const char *kend, bool esc, const char *name)
-{
-    return jscan__key_equals(k, kend, esc, name, strlen(name));
-}
+#define key_is(k, kend, esc, name) jscan__key_equals(k, kend, esc, name, sizeof name - 1)
 
-/* Calls fn for each member of the top-level object; validates all of it. */
-typedef void (*member_fn)(const char *k, const char *kend, bool esc, const char *v,
-                          const char *vend, void *ctx);
+/* Called for each member of the top-level object with its key and the start
+ * of its value; validates the value and returns its end, or NULL if invalid. */
+typedef const char *(*member_fn)(const char *k, const char *kend, bool esc, const char *v,
+                                 const char *end, void *ctx);
 
 static int scan_object(const char *buf, size_t len, member_fn fn, void *ctx)
 {
@@ -35,9 +33,8 @@ static int scan_object(const char *buf, size_t len, member_fn fn, void *ctx)
             if (p >= end || *p++ != ':')
                 return ZWS_E_PROTOCOL;
             v = jscan__ws(p, end);
-            if (!(p = jscan__value(v, end, 1)))
+            if (!(p = fn(k, kend, esc, v, end, ctx)))
                 return ZWS_E_PROTOCOL;
-            fn(k, kend, esc, v, p, ctx);
             p = jscan__ws(p, end);
             if (p >= end)
                 return ZWS_E_PROTOCOL;
@@ -57,12 +54,23 @@ struct env_scan {
     bool module_esc;
     const char *content, *content_end;
     int success;
+    zbuf *scratch;
+    bool nomem;
 };
 
-static void env_member(const char *k, const char *kend, bool esc, const char *v,
-                       const char *vend, void *ctx)
+static const char *env_member(const char *k, const char *kend, bool esc, const char *v,
+                              const char *end, void *ctx)
 {
     struct env_scan *s = ctx;
+    const char *vend;
+    if (v < end && *v == '"' && key_is(k, kend, esc, "content")) {
+        /* the event itself, encoded as a string: validated and decoded in one pass */
+        vend = jscan__string_decode(v, end, s->scratch, &s->nomem);
+        s->content = v, s->content_end = vend;
+        return vend;
+    }
+    if (!(vend = jscan__value(v, end, 1)))
+        return NULL;
     if (key_is(k, kend, esc, "module")) {
         s->module = v, s->module_end = vend;
         if (*v == '"')
@@ -72,14 +80,17 @@ static void env_member(const char *k, const char *kend, bool esc, const char *v,
     } else if (key_is(k, kend, esc, "success")) {
         s->success = *v == 't' ? 1 : *v == 'f' ? 0 : -1;
     }
+    return vend;
 }
 
 int envelope__parse(const char *buf, size_t len, envelope *out, zbuf *scratch)
 {
-    struct env_scan s = {.success = -1};
+    struct env_scan s = {.success = -1, .scratch = scratch};
     memset(out, 0, sizeof *out);
     out->success = -1;
     int rc = scan_object(buf, len, env_member, &s);
+    if (s.nomem)
+        return ZWS_E_NOMEM;
     if (rc < 0)
         return rc;
     out->success = s.success;
@@ -92,8 +103,7 @@ int envelope__parse(const char *buf, size_t len, envelope *out, zbuf *scratch)
             out->module = MODULE_BUILD_CONNECTION;
     }
     if (s.content && *s.content == '"') {
-        if (jscan__unescape(s.content + 1, s.content_end - 1, scratch) < 0)
-            return ZWS_E_NOMEM;
+        /* decoded into scratch while scanning */
     } else if (s.content && *s.content == '{') {
         scratch->len = 0;
         if (zbuf__append(scratch, s.content, (size_t)(s.content_end - s.content)) < 0)
@@ -110,12 +120,17 @@ int envelope__parse(const char *buf, size_t len, envelope *out, zbuf *scratch)
 struct event_scan {
     const char *name, *name_end, *ts, *ts_end;
     bool name_esc;
+    jscan_tape *tape;
 };
 
-static void event_member(const char *k, const char *kend, bool esc, const char *v,
-                         const char *vend, void *ctx)
+static const char *event_member(const char *k, const char *kend, bool esc, const char *v,
+                                const char *end, void *ctx)
 {
     struct event_scan *s = ctx;
+    jscan_key key = {k, kend, esc};
+    const char *vend = jscan__value_taped(v, end, 1, s->tape, &key);
+    if (!vend)
+        return NULL;
     if (key_is(k, kend, esc, "event")) {
         s->name = v, s->name_end = vend;
         if (*v == '"')
@@ -123,15 +138,28 @@ static void event_member(const char *k, const char *kend, bool esc, const char *
     } else if (key_is(k, kend, esc, "event_ts")) {
         s->ts = v, s->ts_end = vend;
     }
+    return vend;
 }
 
-int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_buf)
+int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_buf,
+                    jscan_tape *tape)
 {
-    struct event_scan s = {0};
+    struct event_scan s = {.tape = tape};
     memset(out, 0, sizeof *out);
+    size_t root = SIZE_MAX;
+    if (tape && json) {
+        jtape__reset(tape, json, len);
+        root = jscan__tape_open(tape, jscan__ws(json, json + len), NULL);
+    }
     int rc = scan_object(json, len, event_member, &s);
     if (rc < 0)
         return rc;
+    if (root != SIZE_MAX) { /* the object ends at the last '}' (only blanks follow) */
+        const char *close = json + len;
+        while (close[-1] != '}')
+            close--;
+        jscan__tape_close(tape, root, close);
+    }
     if (!s.name || *s.name != '"')
         return ZWS_E_PROTOCOL;
     if (jscan__unescape(s.name + 1, s.name_end - 1, name_buf) < 0)

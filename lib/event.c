@@ -23,6 +23,7 @@ void event__reset(zws_event *ev)
         free(ev->strings);
         ev->strings = next;
     }
+    ev->inline_used = 0;
 }
 
 static json_t *tree(const zws_event *ev)
@@ -38,23 +39,53 @@ int64_t zws_event_ts(const zws_event *ev) { return ev ? ev->ts : 0; }
 const char *zws_event_json(const zws_event *ev) { return ev ? ev->json : NULL; }
 size_t zws_event_json_len(const zws_event *ev) { return ev ? ev->json_len : 0; }
 
+/* A dotted path segment of n bytes as an array index. */
+static bool segment_index(const char *seg, size_t n, size_t *idx)
+{
+    *idx = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (seg[i] < '0' || seg[i] > '9' || *idx > SIZE_MAX / 10 - 1)
+            return false;
+        *idx = *idx * 10 + (size_t)(seg[i] - '0');
+    }
+    return n > 0;
+}
+
+/* lookup() through the tape the receive path recorded: no JSON is rescanned. */
+static const char *lookup_taped(const zws_event *ev, const char *path, const char **vend)
+{
+    const jscan_tape *t = &ev->tape;
+    size_t node = 0, idx;
+    while (node != SIZE_MAX && *path) {
+        size_t n = strcspn(path, ".");
+        if (t->base[t->v[node].start] == '[')
+            node = segment_index(path, n, &idx) ? jtape__element(t, node, idx) : SIZE_MAX;
+        else
+            node = jtape__member(t, node, path, n);
+        path += n;
+        if (*path == '.')
+            path++;
+    }
+    if (node == SIZE_MAX)
+        return NULL;
+    *vend = t->base + t->v[node].end;
+    return t->base + t->v[node].start;
+}
+
 /* The raw value at a dotted path ("payload.object.0.id"), or NULL. */
 static const char *lookup(const zws_event *ev, const char *path, const char **vend)
 {
     if (!ev || !path || !*path)
         return NULL;
+    if (jtape__covers(&ev->tape, ev->json))
+        return lookup_taped(ev, path, vend);
     const char *p = ev->json, *end = ev->json + ev->json_len;
     while (p && *path) {
         size_t n = strcspn(path, ".");
         p = jscan__ws(p, end);
         if (p < end && *p == '[') {
-            size_t idx = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (path[i] < '0' || path[i] > '9' || idx > SIZE_MAX / 10 - 1)
-                    return NULL;
-                idx = idx * 10 + (size_t)(path[i] - '0');
-            }
-            p = n ? jscan__element(p, end, idx, vend) : NULL;
+            size_t idx;
+            p = segment_index(path, n, &idx) ? jscan__element(p, end, idx, vend) : NULL;
         } else {
             p = jscan__member(p, end, path, n, vend);
         }
@@ -70,15 +101,23 @@ const char *zws_event_get_str(const zws_event *ev, const char *path)
     const char *vend, *v = lookup(ev, path, &vend);
     if (!v || *v != '"')
         return NULL;
-    struct event_str *s = malloc(sizeof *s + (size_t)(vend - v));
-    if (!s)
-        return NULL;
-    zbuf out = {s->data, 0, (size_t)(vend - v)};
-    jscan__unescape(v + 1, vend - 1, &out); /* never longer than the escaped text */
-    zws_event *mut = (zws_event *)ev; /* lives until the event ends */
-    s->next = mut->strings;
-    mut->strings = s;
-    return s->data;
+    zws_event *mut = (zws_event *)ev; /* results live until the event ends */
+    size_t need = (size_t)(vend - v) - 1; /* the body and a NUL: unescaping never grows */
+    char *dst;
+    if (need <= sizeof mut->inline_strs - mut->inline_used) {
+        dst = mut->inline_strs + mut->inline_used;
+        mut->inline_used += need;
+    } else {
+        struct event_str *s = malloc(sizeof *s + need);
+        if (!s)
+            return NULL;
+        s->next = mut->strings;
+        mut->strings = s;
+        dst = s->data;
+    }
+    zbuf out = {dst, 0, need};
+    jscan__unescape(v + 1, vend - 1, &out);
+    return dst;
 }
 
 int zws_event_get_int(const zws_event *ev, const char *path, int64_t *out)

@@ -75,6 +75,8 @@ void redact__line(char *line, size_t cap, const char *const *secrets, size_t nse
 /* ------------------------------------------------------------ utf8.c */
 
 bool utf8__valid(const unsigned char *s, size_t len);
+/* Length of the one valid sequence at s (s[0] >= 0x80, len bytes there), or 0. */
+size_t utf8__seq(const unsigned char *s, size_t len);
 
 /* ------------------------------------------------------------ jscan.c */
 
@@ -83,20 +85,67 @@ bool utf8__valid(const unsigned char *s, size_t len);
  * except a NUL byte after a number or literal, which jansson 2.14 skips. */
 #define JSCAN_MAX_DEPTH 2048
 
+/* The tape: a flat, pre-order record of every value of a validated document
+ * (where it starts and ends, its key, where its next sibling starts), written
+ * by the scanner while it validates, so that path lookups walk a few nodes
+ * instead of rescanning the JSON (as simdjson's tape does). Offsets are from
+ * base. A document with more than JSCAN_TAPE_MAX values gets no tape
+ * (`full`): lookups then scan. */
+typedef struct jscan_tape {
+    const char *base;
+    struct jscan_node {
+        uint32_t start, end;    /* the value */
+        uint32_t key, key_end;  /* its key, quotes included (members only) */
+        uint32_t next;          /* the node after this value's subtree */
+        bool key_esc;           /* the key has backslashes */
+    } *v;
+    size_t n, cap;
+    bool full;
+} jscan_tape;
+#define JSCAN_TAPE_MAX 65536 /* nodes: 1.5 MiB at most */
+
+/* A member's key as the scanner found it, for the tape. */
+typedef struct jscan_key {
+    const char *k, *kend;
+    bool esc;
+} jscan_key;
+
+/* jtape.c: starts, drops and reads tapes (jscan__value_taped writes them). */
+void jtape__reset(jscan_tape *t, const char *base, size_t len);
+void jtape__free(jscan_tape *t);
+/* Does t hold a complete record of the document at json? */
+bool jtape__covers(const jscan_tape *t, const char *json);
+/* The node of member name[0..n) of the object at node (the last one if
+ * repeated), of element index of the array at node, or SIZE_MAX. */
+size_t jtape__member(const jscan_tape *t, size_t node, const char *name, size_t n);
+size_t jtape__element(const jscan_tape *t, size_t node, size_t index);
+/* Records the value starting at p (key: NULL for elements and the root);
+ * returns the node, or SIZE_MAX when not recorded. */
+size_t jscan__tape_open(jscan_tape *t, const char *p, const jscan_key *key);
+/* Completes node with the value's end; returns value_end. */
+const char *jscan__tape_close(jscan_tape *t, size_t node, const char *value_end);
+
 /* Skips one value starting at p (leading whitespace allowed); depth is the
  * number of containers around it (0 at the top). Returns the position after
- * it, or NULL if invalid. */
+ * it, or NULL if invalid. The _taped form records every value into t. */
 const char *jscan__value(const char *p, const char *end, int depth);
+const char *jscan__value_taped(const char *p, const char *end, int depth, jscan_tape *t,
+                               const jscan_key *key);
 const char *jscan__ws(const char *p, const char *end);
 /* Skips a string starting at its opening quote; *has_escape tells whether it
  * contains backslashes. Returns the position after the closing quote or NULL. */
 const char *jscan__string(const char *p, const char *end, bool *has_escape);
+/* Validates the string at p (at its opening quote) and writes its unescaped
+ * body to out (NUL-terminated) in the same pass. The end of the string, or
+ * NULL when invalid or out of memory (then *nomem is set). */
+const char *jscan__string_decode(const char *p, const char *end, zbuf *out, bool *nomem);
 /* Unescapes the string body [p, end) (between the quotes, already validated). */
 int jscan__unescape(const char *p, const char *end, zbuf *out);
 /* Does the scanned key [k, kend) (with its quotes) equal name[0..n)? */
 bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *name, size_t n);
 /* In the object at p: the value of member name[0..n) (the last one if repeated),
- * as [return, *vend), or NULL. Values are assumed validated already. */
+ * as [return, *vend), or NULL. Values are assumed validated already (lookups
+ * in documents without a tape). */
 const char *jscan__member(const char *p, const char *end, const char *name, size_t n,
                           const char **vend);
 /* In the array at p: element index, as [return, *vend), or NULL. */
@@ -134,7 +183,8 @@ typedef struct inner_event {
 
 /* Scans the inner event object for "event" and "event_ts". 0 or ZWS_E_PROTOCOL
  * (not an object, or no string "event"). */
-int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_buf);
+int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_buf,
+                    jscan_tape *tape);
 
 /* build_connection failure content that means "get a new token". */
 bool envelope__is_token_failure(const char *content);
@@ -195,6 +245,20 @@ int64_t timers__next(const timers *t);
 /* Returns a due timer (and cancels it), or -1 when none is due at now. */
 int timers__pop_due(timers *t, int64_t now);
 
+/* A binary min-heap of clients keyed by their earliest deadline (a loop's
+ * timerfd is armed for its top): O(log n) per change however many clients
+ * share the loop. A client records its place (heap_pos) and key (heap_due). */
+typedef struct timer_heap {
+    zws_client **v;
+    size_t len, cap;
+} timer_heap;
+
+/* Room for cap clients, so that timers__heap_set never allocates. 0 or ZWS_E_NOMEM. */
+int timers__heap_reserve(timer_heap *h, size_t cap);
+/* Keys c by due (inserted, moved or, with due < 0, removed). */
+void timers__heap_set(timer_heap *h, zws_client *c, int64_t due);
+void timers__heap_free(timer_heap *h);
+
 /* ------------------------------------------------------------ dispatch.c */
 
 typedef struct handler {
@@ -229,8 +293,11 @@ struct zws_event {
     const char *json;
     size_t json_len;
     json_t *tree;   /* built on first request; owned */
-    struct event_str *strings;
+    struct event_str *strings; /* get_str results that did not fit in `inline_strs` */
     char *owned;    /* copies own one block holding name and json */
+    size_t inline_used;
+    char inline_strs[512]; /* get_str results, bump-allocated: no malloc per field read */
+    jscan_tape tape; /* of json, for lookups; empty in copies */
 };
 
 void event__reset(zws_event *ev); /* drops the cached tree */
@@ -244,9 +311,75 @@ struct zws_status {
     char close_reason[128];
 };
 
-/* ------------------------------------------------------------ the client */
+/* ------------------------------------------------------------ ws_frames.c */
+
+/* The WebSocket message layer over wslay's framing layer (RFC 6455 §5):
+ * reassembly, the protocol checks, control frames and the outgoing queue. */
+#define WS_OUT_MAX 16 /* queued outgoing frames; the last slot is kept for a close */
+
+typedef struct ws_conn {
+    wslay_frame_context_ptr frame;
+    /* receiving */
+    bool read_enabled;         /* off once a close arrived or we failed the connection */
+    bool in_frame;             /* a frame's payload is partly received */
+    bool frame_fin;
+    uint8_t frame_opcode;
+    uint64_t frame_left;       /* payload bytes of that frame still to come */
+    uint8_t msg_opcode;        /* text or binary message in progress, 0 when none */
+    uint64_t msg_len;          /* its length so far */
+    zbuf msg;                  /* a text message's bytes: reused, grown, never shrunk */
+    uint8_t ctrl[125];         /* a control frame's payload */
+    size_t ctrl_len;
+    /* sending: frames in order, their payloads back to back in out_data */
+    struct ws_out { uint8_t opcode; size_t len; } out[WS_OUT_MAX];
+    size_t out_head, out_count;
+    size_t out_off;            /* where the head frame's payload starts in out_data */
+    size_t out_sent;           /* payload bytes of the head frame wslay has sent */
+    zbuf out_data;
+    bool close_queued, close_sent, close_received;
+    int fail_code;             /* 1002/1007/1009: the close we started over a violation */
+} ws_conn;
+
+int ws_frames__init(ws_conn *ws, const struct wslay_frame_callbacks *cb, void *user);
+void ws_frames__free(ws_conn *ws);
+/* Reads and handles frames until the transport has no more (or reading ends).
+ * Text messages go to client__on_frame. -1 on a failure of the frame layer. */
+int ws_frames__recv(zws_client *c);
+/* Writes queued frames until done or blocked. -1 when wslay refuses. */
+int ws_frames__send(ws_conn *ws);
+bool ws_frames__want_write(const ws_conn *ws);
+/* Queues a data or control frame (not close). 0, or ZWS_E_STATE when closing or full. */
+int ws_frames__queue(ws_conn *ws, uint8_t opcode, const void *data, size_t len);
+/* Queues a close frame (code 0: without a body). Ignored after the first. */
+void ws_frames__queue_close(ws_conn *ws, uint16_t code, const void *reason, size_t len);
+
+/* ------------------------------------------------------------ loop.c */
 
 enum watch_kind { WATCH_WAKE = 1, WATCH_TIMER, WATCH_WS, WATCH_CURL };
+
+/* What a client waits on: one epoll set (the fd the application polls), one
+ * timerfd armed for the earliest deadline of its clients, one eventfd for
+ * wake-ups. A standalone client owns one with itself alone in it; a zws_group
+ * is one shared by all its clients (group.c). */
+typedef struct zws_loop {
+    int epfd, timerfd, wakefd;
+    bool grouped;                /* a zws_group's */
+    zws_client **slots;          /* clients by slot (in epoll tags); NULL = free */
+    uint32_t nslots, cap;
+    uint32_t *free_slots, nfree; /* reused outside dispatch only: stale tags stay harmless */
+    size_t count;                /* clients */
+    timer_heap heap;             /* clients by earliest deadline */
+    int64_t armed;               /* the timerfd's deadline (-1: none, or it fired) */
+    zws_client *woken;           /* loop__wake: serve them in the next dispatch */
+    zws_client *serving;         /* the woken list being served by this dispatch */
+    bool wake_written;           /* the eventfd holds a wake-up not yet read */
+    atomic_int stop_pending;     /* zws_client_stop ran on one of the clients */
+    bool dispatching;
+    bool settled;                /* a client closed or left: zws_group_run looks again */
+    uint64_t pass;               /* dispatch count: read budgets are per pass */
+} zws_loop;
+
+/* ------------------------------------------------------------ the client */
 
 struct zws_client {
     /* configuration */
@@ -269,8 +402,14 @@ struct zws_client {
     void *state_user;
     handler_table handlers;
 
-    /* loop */
-    int epfd, timerfd, wakefd;
+    /* loop (loop.c) */
+    zws_loop *loop;             /* its own, or its group's */
+    uint32_t slot;              /* in loop->slots */
+    size_t heap_pos;            /* in loop->heap; SIZE_MAX when it has no deadline */
+    int64_t heap_due;
+    zws_client *wake_next;      /* in loop->woken or loop->serving */
+    bool woken;
+    uint64_t served_pass, io_pass; /* the loop's pass when last served / its socket served */
     timers timers;
     atomic_int stop_requested;  /* set by zws_client_stop from any thread or signal handler */
 
@@ -315,14 +454,14 @@ struct zws_client {
     zbuf hs_in;                /* response bytes */
 
     /* framing */
-    wslay_event_context_ptr ws;
+    ws_conn *ws;               /* the open WebSocket (ws_frames.c), NULL when none */
     zbuf prebuf;               /* bytes received after the upgrade response */
     size_t prebuf_off;
     bool ws_io_error;
     size_t read_this_dispatch; /* fairness: see READ_BUDGET in ws.c */
     bool read_more;
     int close_code_rx;
-    int deferred_err;          /* Zoom refused us inside a wslay callback: act after it */
+    int deferred_err;          /* Zoom refused us while a frame was handled: act after it */
     char close_reason_rx[124];
 
     /* hot path scratch, reused between messages */
@@ -338,14 +477,24 @@ void log__vformat(zws_client *c, char *buf, size_t cap, const char *fmt, va_list
 void client__error(zws_client *c, int code, const char *fmt, ...) ZWS_FMT(3, 4);
 
 /* loop.c */
-int loop__init(zws_client *c);
+int loop__open(zws_loop *l, bool grouped); /* the three fds; 0 or ZWS_E_SYSTEM */
+void loop__close(zws_loop *l);             /* once its clients are gone */
+int loop__init(zws_client *c);             /* a standalone client's own loop */
+/* Moves an idle client (no socket, no transfer) into loop to. 0 or ZWS_E_NOMEM. */
+int loop__move(zws_client *c, zws_loop *to);
 CURLM *loop__curl(zws_client *c); /* the curl multi handle, created on demand */
+/* Releases the client's multi handle, then leaves its loop (closing its own). */
 void loop__free(zws_client *c);
 int loop__watch(zws_client *c, int fd, enum watch_kind kind, uint32_t events);
 void loop__unwatch(zws_client *c, int fd);
 void loop__wake(zws_client *c);
+/* Its deadlines changed: re-keys it and (outside dispatch) re-arms the timerfd. */
 void loop__arm(zws_client *c);
-int loop__dispatch(zws_client *c);
+/* Async-signal-safe: the stop flag is set; makes the next dispatch look at it. */
+void loop__stop(zws_client *c);
+/* The client reached CLOSED (lifecycle.c). */
+void loop__closed(zws_client *c);
+int loop__dispatch(zws_loop *l);
 
 /* token.c */
 int token__init(zws_client *c);

@@ -7,14 +7,28 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+/* SSE2 is part of x86-64; elsewhere (or built with ZWS_PORTABLE_SCAN, as a
+ * test does) the scanner steps through eight bytes at a time in plain C. */
+#if defined(__SSE2__) && !defined(ZWS_PORTABLE_SCAN)
+#define JSCAN_SSE2 1
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
-const char *jscan__ws(const char *p, const char *end)
+/* Past any blanks; inline, as it runs between every two tokens (and compact
+ * JSON, Zoom's, has none: one comparison). */
+static inline const char *ws(const char *p, const char *end)
 {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+    while (p < end && (unsigned char)*p <= ' ' &&
+           (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
         p++;
     return p;
+}
+
+const char *jscan__ws(const char *p, const char *end)
+{
+    return ws(p, end);
 }
 
 static int hex4(const char *p)
@@ -31,17 +45,6 @@ static int hex4(const char *p)
     return v;
 }
 
-/* Length of a valid UTF-8 sequence at p (its first byte >= 0x80), or 0. */
-static size_t utf8_seq(const char *p, const char *end)
-{
-    size_t avail = (size_t)(end - p);
-    size_t n = avail < 4 ? avail : 4;
-    for (size_t k = 2; k <= n; k++)
-        if (utf8__valid((const unsigned char *)p, k))
-            return k;
-    return 0;
-}
-
 /* Bytes that need no attention inside a string: printable ASCII but '"' and '\\'. */
 static const bool plain[256] = {
 #define R8(x) x, x, x, x, x, x, x, x
@@ -52,64 +55,127 @@ static const bool plain[256] = {
 #undef R8
 };
 
+/* What a two-character escape stands for ('\\n' is a newline), or 0 for
+ * \\u and invalid escapes: the quotes of a double-encoded event make these
+ * the common case, so they skip escape(). */
+static const char short_escape[256] = {
+    ['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b', ['f'] = '\f', ['n'] = '\n',
+    ['r'] = '\r', ['t'] = '\t',
+};
+
+#ifdef JSCAN_SSE2
+/* A bit for each of the 16 bytes at p that is not plain. */
+static inline unsigned specials16(__m128i v)
+{
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    /* signed: bytes >= 0x80 are negative, so "< 0x20" also catches them */
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                               _mm_cmplt_epi8(v, space));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/* The first byte at or after p that is not plain (or end): string bodies are
+ * most of an event's bytes, so they are crossed 16 (SSE2) or 8 bytes a step. */
+static inline const char *span(const char *p, const char *end)
+{
+#ifdef JSCAN_SSE2
+    while (end - p >= 16) {
+        unsigned mask = specials16(_mm_loadu_si128((const __m128i *)(const void *)p));
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#else
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (end - p >= 8) {
+        uint64_t w, q, b;
+        memcpy(&w, p, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        /* "has a byte < 0x20, == '"', == '\\' or >= 0x80"; false positives only
+         * beside a true one, and the byte loop below decides anyway */
+        if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) | w) & highs)
+            break;
+        p += 8;
+    }
+#endif
+    while (p < end && plain[(unsigned char)*p])
+        p++;
+    return p;
+}
+
+/* After a backslash at p[-1]: the end of a valid escape, or NULL; *cp gets the
+ * code point it stands for. */
+static const char *escape(const char *p, const char *end, unsigned *cp)
+{
+    if (p >= end)
+        return NULL;
+    switch (*p) {
+    case '"': *cp = '"'; return p + 1;
+    case '\\': *cp = '\\'; return p + 1;
+    case '/': *cp = '/'; return p + 1;
+    case 'b': *cp = '\b'; return p + 1;
+    case 'f': *cp = '\f'; return p + 1;
+    case 'n': *cp = '\n'; return p + 1;
+    case 'r': *cp = '\r'; return p + 1;
+    case 't': *cp = '\t'; return p + 1;
+    case 'u': {
+        if (end - p < 5)
+            return NULL;
+        int u = hex4(p + 1);
+        if (u <= 0) /* invalid, or \u0000 which jansson refuses by default */
+            return NULL;
+        p += 5;
+        if (u >= 0xDC00 && u <= 0xDFFF)
+            return NULL; /* lone low surrogate */
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+                return NULL;
+            int lo = hex4(p + 2);
+            if (lo < 0xDC00 || lo > 0xDFFF)
+                return NULL;
+            p += 6;
+            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        *cp = (unsigned)u;
+        return p;
+    }
+    default:
+        return NULL;
+    }
+}
+
 const char *jscan__string(const char *p, const char *end, bool *has_escape)
 {
     *has_escape = false;
     if (p >= end || *p != '"')
         return NULL;
     p++;
-    while (p < end) {
-        while (p < end && plain[(unsigned char)*p]) /* the common case, tight */
-            p++;
+    for (;;) {
+        p = span(p, end);
         if (p >= end)
-            break;
+            return NULL;
         unsigned char ch = (unsigned char)*p;
         if (ch == '"')
             return p + 1;
-        if (ch < 0x20)
-            return NULL;
-        if (ch < 0x80 && ch != '\\') {
-            p++;
-            continue;
-        }
         if (ch >= 0x80) {
-            size_t n = utf8_seq(p, end);
+            size_t n = utf8__seq((const unsigned char *)p, (size_t)(end - p));
             if (!n)
                 return NULL;
             p += n;
-            continue;
-        }
-        *has_escape = true;
-        if (++p >= end)
-            return NULL;
-        switch (*p) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-            p++;
-            break;
-        case 'u': {
-            if (end - p < 5)
+        } else if (ch == '\\') {
+            unsigned cp;
+            *has_escape = true;
+            if (end - p >= 2 && short_escape[(unsigned char)p[1]])
+                p += 2;
+            else if (!(p = escape(p + 1, end, &cp)))
                 return NULL;
-            int u = hex4(p + 1);
-            if (u <= 0) /* invalid, or \u0000 which jansson refuses by default */
-                return NULL;
-            p += 5;
-            if (u >= 0xDC00 && u <= 0xDFFF)
-                return NULL; /* lone low surrogate */
-            if (u >= 0xD800 && u <= 0xDBFF) {
-                if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-                    return NULL;
-                int lo = hex4(p + 2);
-                if (lo < 0xDC00 || lo > 0xDFFF)
-                    return NULL;
-                p += 6;
-            }
-            break;
-        }
-        default:
-            return NULL;
+        } else {
+            return NULL; /* a control character */
         }
     }
-    return NULL;
 }
 
 static size_t put_utf8(char *o, unsigned cp)
@@ -124,6 +190,72 @@ static size_t put_utf8(char *o, unsigned cp)
     o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
     o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
     return 4;
+}
+
+const char *jscan__string_decode(const char *p, const char *end, zbuf *out, bool *nomem)
+{
+    *nomem = false;
+    out->len = 0;
+    if (p >= end || *p != '"')
+        return NULL;
+    p++;
+    /* decoding never grows the text; the 16-byte stores below stay inside that */
+    if (zbuf__reserve(out, (size_t)(end - p) + 1) < 0) {
+        *nomem = true;
+        return NULL;
+    }
+    char *o = out->data;
+    for (;;) {
+        /* a run of plain bytes: copied 16 at a time, kept up to the first special */
+#ifdef JSCAN_SSE2
+        while (end - p >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+            _mm_storeu_si128((__m128i *)(void *)o, v);
+            unsigned mask = specials16(v);
+            if (mask) {
+                unsigned k = (unsigned)__builtin_ctz(mask);
+                p += k, o += k;
+                goto special;
+            }
+            p += 16, o += 16;
+        }
+        while (p < end && plain[(unsigned char)*p])
+            *o++ = *p++;
+#else
+        const char *q = span(p, end);
+        memmove(o, p, (size_t)(q - p));
+        o += q - p, p = q;
+#endif
+        if (p >= end)
+            return NULL;
+#ifdef JSCAN_SSE2
+    special:;
+#endif
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '\\') {
+            char e = end - p >= 2 ? short_escape[(unsigned char)p[1]] : 0;
+            unsigned cp;
+            if (e) {
+                *o++ = e, p += 2;
+            } else if ((p = escape(p + 1, end, &cp))) {
+                o += put_utf8(o, cp);
+            } else {
+                return NULL;
+            }
+        } else if (ch == '"') {
+            out->len = (size_t)(o - out->data);
+            *o = '\0';
+            return p + 1;
+        } else if (ch >= 0x80) {
+            size_t n = utf8__seq((const unsigned char *)p, (size_t)(end - p));
+            if (!n)
+                return NULL;
+            memcpy(o, p, n);
+            o += n, p += n;
+        } else {
+            return NULL; /* a control character */
+        }
+    }
 }
 
 int jscan__unescape(const char *p, const char *end, zbuf *out)
@@ -176,6 +308,15 @@ bool jscan__int(const char *p, const char *end, int64_t *out)
     if (p >= end)
         return false;
     uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, v = 0;
+    if (end - p <= 18) { /* cannot overflow: no division per digit */
+        for (; p < end; p++) {
+            if (*p < '0' || *p > '9')
+                return false;
+            v = v * 10 + (unsigned)(*p - '0');
+        }
+        *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+        return true;
+    }
     for (; p < end; p++) {
         if (*p < '0' || *p > '9')
             return false;
@@ -245,58 +386,131 @@ static const char *literal(const char *p, const char *end, const char *word, siz
     return ((size_t)(end - p) >= n && !memcmp(p, word, n)) ? p + n : NULL;
 }
 
-const char *jscan__value(const char *p, const char *end, int depth)
+/* Writing the tape (see jtape.c for reading it): a node as each value
+ * starts, completed as it ends; inline, as it runs once per value. */
+static inline size_t tape_open(jscan_tape *t, const char *p, const jscan_key *key)
+{
+    if (!t || t->full)
+        return SIZE_MAX;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        struct jscan_node *v = cap <= JSCAN_TAPE_MAX ? realloc(t->v, cap * sizeof *v) : NULL;
+        if (!v) { /* no tape: lookups scan, slower but right */
+            t->full = true;
+            return SIZE_MAX;
+        }
+        t->v = v;
+        t->cap = cap;
+    }
+    struct jscan_node *node = &t->v[t->n];
+    node->start = (uint32_t)(p - t->base);
+    node->end = 0;
+    node->key = key ? (uint32_t)(key->k - t->base) : 0;
+    node->key_end = key ? (uint32_t)(key->kend - t->base) : 0;
+    node->key_esc = key && key->esc;
+    return t->n++;
+}
+
+static inline const char *tape_close(jscan_tape *t, size_t node, const char *value_end)
+{
+    if (node != SIZE_MAX && value_end && !t->full) {
+        t->v[node].end = (uint32_t)(value_end - t->base);
+        t->v[node].next = (uint32_t)t->n;
+    }
+    return value_end;
+}
+
+size_t jscan__tape_open(jscan_tape *t, const char *p, const jscan_key *key)
+{
+    return tape_open(t, p, key);
+}
+
+const char *jscan__tape_close(jscan_tape *t, size_t node, const char *value_end)
+{
+    return tape_close(t, node, value_end);
+}
+
+const char *jscan__value_taped(const char *p, const char *end, int depth, jscan_tape *t,
+                               const jscan_key *key)
 {
     bool esc;
+    size_t node;
     if (depth >= JSCAN_MAX_DEPTH)
         return NULL; /* jansson counts every value, scalars too, against its limit */
-    p = jscan__ws(p, end);
+    p = ws(p, end);
     if (p >= end)
         return NULL;
+    node = tape_open(t, p, key);
     switch (*p) {
     case '"':
-        return jscan__string(p, end, &esc);
-    case 't': return literal(p, end, "true", 4);
-    case 'f': return literal(p, end, "false", 5);
-    case 'n': return literal(p, end, "null", 4);
+        return tape_close(t, node, jscan__string(p, end, &esc));
+    case 't': return tape_close(t, node, literal(p, end, "true", 4));
+    case 'f': return tape_close(t, node, literal(p, end, "false", 5));
+    case 'n': return tape_close(t, node, literal(p, end, "null", 4));
     case '[':
-        p = jscan__ws(p + 1, end);
+        p = ws(p + 1, end);
         if (p < end && *p == ']')
-            return p + 1;
+            return tape_close(t, node, p + 1);
         for (;;) {
-            if (!(p = jscan__value(p, end, depth + 1)))
+            if (!(p = jscan__value_taped(p, end, depth + 1, t, NULL)))
                 return NULL;
-            p = jscan__ws(p, end);
+            p = ws(p, end);
             if (p >= end)
                 return NULL;
             if (*p == ']')
-                return p + 1;
+                return tape_close(t, node, p + 1);
             if (*p++ != ',')
                 return NULL;
         }
     case '{':
-        p = jscan__ws(p + 1, end);
+        p = ws(p + 1, end);
         if (p < end && *p == '}')
-            return p + 1;
+            return tape_close(t, node, p + 1);
         for (;;) {
-            p = jscan__ws(p, end);
-            if (!(p = jscan__string(p, end, &esc)))
+            jscan_key member;
+            member.k = ws(p, end);
+            if (!(member.kend = jscan__string(member.k, end, &member.esc)))
                 return NULL;
-            p = jscan__ws(p, end);
+            p = ws(member.kend, end);
             if (p >= end || *p++ != ':')
                 return NULL;
-            if (!(p = jscan__value(p, end, depth + 1)))
+            if (!(p = jscan__value_taped(p, end, depth + 1, t, &member)))
                 return NULL;
-            p = jscan__ws(p, end);
+            p = ws(p, end);
             if (p >= end)
                 return NULL;
             if (*p == '}')
-                return p + 1;
+                return tape_close(t, node, p + 1);
             if (*p++ != ',')
                 return NULL;
         }
     default:
-        return number(p, end);
+        return tape_close(t, node, number(p, end));
+    }
+}
+
+const char *jscan__value(const char *p, const char *end, int depth)
+{
+    return jscan__value_taped(p, end, depth, NULL, NULL);
+}
+
+/* Past the validated string at p (its opening quote): no checks, just the
+ * closing quote, with escapes stepped over. */
+static const char *skip_string(const char *p, const char *end, bool *esc)
+{
+    *esc = false;
+    for (p++;;) {
+        p = span(p, end);
+        if (p >= end)
+            return NULL;
+        if (*p == '"')
+            return p + 1;
+        if (*p == '\\') {
+            *esc = true;
+            p += 2;
+        } else {
+            p++; /* UTF-8 or a control byte: validated already */
+        }
     }
 }
 
@@ -306,28 +520,19 @@ static const bool stop[256] = {
     [' '] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1,
 };
 
-/* Skips one value of JSON already validated: no checks, just structure, with
- * memchr doing the long runs (string bodies). */
+/* Skips one value of JSON already validated: no checks, just structure. */
 static const char *skip(const char *p, const char *end)
 {
     int depth = 0;
-    p = jscan__ws(p, end);
+    bool esc;
+    p = ws(p, end);
     do {
         if (p >= end)
             return NULL;
         switch (*p) {
         case '"':
-            for (p++;;) {
-                const char *q = memchr(p, '"', (size_t)(end - p));
-                if (!q)
-                    return NULL;
-                size_t bs = 0; /* an odd run of backslashes escapes the quote */
-                while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
-                    bs++;
-                p = q + 1;
-                if (bs % 2 == 0)
-                    break;
-            }
+            if (!(p = skip_string(p, end, &esc)))
+                return NULL;
             break;
         case '{': case '[':
             depth++, p++;
@@ -351,40 +556,51 @@ bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *na
 {
     if (!esc)
         return (size_t)(kend - k - 2) == n && !memcmp(k + 1, name, n);
-    char buf[256];
-    if ((size_t)(kend - k) > 6 * n + 2 || 6 * n + 2 > sizeof buf)
-        return false; /* even all-\\u escapes would be shorter */
-    zbuf tmp = {buf, 0, sizeof buf};
-    jscan__unescape(k + 1, kend - 1, &tmp); /* fits: unescaping never grows */
-    return tmp.len == n && !memcmp(buf, name, n);
+    const char *p = k + 1, *end = kend - 1, *want = name, *want_end = name + n;
+    while (p < end) { /* decode and compare as we go: keys may be of any length */
+        char tmp[4];
+        size_t len = 1;
+        if (*p == '\\') {
+            unsigned cp;
+            if (!(p = escape(p + 1, end, &cp)))
+                return false;
+            len = put_utf8(tmp, cp);
+        } else {
+            tmp[0] = *p++;
+        }
+        if ((size_t)(want_end - want) < len || memcmp(want, tmp, len))
+            return false;
+        want += len;
+    }
+    return want == want_end;
 }
 
 const char *jscan__member(const char *p, const char *end, const char *name, size_t n,
                           const char **vend)
 {
     const char *found = NULL;
-    p = jscan__ws(p, end);
+    p = ws(p, end);
     if (p >= end || *p != '{')
         return NULL;
-    p = jscan__ws(p + 1, end);
+    p = ws(p + 1, end);
     if (p < end && *p == '}')
         return NULL;
     for (;;) {
         bool esc;
-        const char *k = jscan__ws(p, end), *kend, *v;
-        if (!(kend = jscan__string(k, end, &esc)))
+        const char *k = ws(p, end), *kend, *v;
+        if (k >= end || *k != '"' || !(kend = skip_string(k, end, &esc)))
             return NULL;
-        p = jscan__ws(kend, end);
+        p = ws(kend, end);
         if (p >= end || *p++ != ':')
             return NULL;
-        v = jscan__ws(p, end);
+        v = ws(p, end);
         if (!(p = skip(v, end)))
             return NULL;
         if (jscan__key_equals(k, kend, esc, name, n)) { /* the last duplicate wins, as in jansson */
             found = v;
             *vend = p;
         }
-        p = jscan__ws(p, end);
+        p = ws(p, end);
         if (p >= end || *p == '}')
             return found;
         if (*p++ != ',')
@@ -394,21 +610,21 @@ const char *jscan__member(const char *p, const char *end, const char *name, size
 
 const char *jscan__element(const char *p, const char *end, size_t index, const char **vend)
 {
-    p = jscan__ws(p, end);
+    p = ws(p, end);
     if (p >= end || *p != '[')
         return NULL;
-    p = jscan__ws(p + 1, end);
+    p = ws(p + 1, end);
     if (p < end && *p == ']')
         return NULL;
     for (size_t i = 0;; i++) {
-        const char *v = jscan__ws(p, end);
+        const char *v = ws(p, end);
         if (!(p = skip(v, end)))
             return NULL;
         if (i == index) {
             *vend = p;
             return v;
         }
-        p = jscan__ws(p, end);
+        p = ws(p, end);
         if (p >= end || *p++ != ',')
             return NULL;
     }
@@ -418,6 +634,8 @@ bool jscan__int_value(const char *v, const char *vend, int64_t *out)
 {
     if (v >= vend || *v != '"')
         return jscan__int(v, vend, out);
+    if (!memchr(v + 1, '\\', (size_t)(vend - v - 2)))
+        return jscan__int(v + 1, vend - 1, out); /* any length: leading zeros are fine */
     char digits[64]; /* a string holding an integer (Zoom's field types drift) */
     zbuf tmp = {digits, 0, sizeof digits};
     if ((size_t)(vend - v) > sizeof digits || jscan__unescape(v + 1, vend - 1, &tmp) < 0)

@@ -36,6 +36,8 @@ static void transition(zws_client *c, int state, int err, bool permanent, int cl
     if (reason)
         snprintf(st->close_reason, sizeof st->close_reason, "%s", reason);
     c->state = state;
+    if (state == ZWS_STATE_CLOSED)
+        loop__closed(c); /* zws_group_run ends when the last one closes */
     log__emit(c, !err ? ZWS_LOG_INFO : permanent ? ZWS_LOG_ERROR : ZWS_LOG_WARN, "state %s -> %s%s%s",
               zws_state_name(st->previous), zws_state_name(state), err ? ": " : "",
               err ? st->message : "");

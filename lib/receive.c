@@ -26,7 +26,8 @@ static void on_build_connection(zws_client *c, const envelope *env)
 static void on_message(zws_client *c, const envelope *env)
 {
     inner_event inner;
-    if (!env->content || envelope__event(env->content, env->content_len, &inner, &c->name_buf) < 0) {
+    if (!env->content || envelope__event(env->content, env->content_len, &inner, &c->name_buf,
+                                        &c->event.tape) < 0) {
         log__emit(c, ZWS_LOG_WARN, "ignored a message whose content is not an event object");
         return;
     }

@@ -1,7 +1,10 @@
-/* wslay glue: the framing layer reads and writes through the TLS transport,
- * masks with OpenSSL randomness, validates UTF-8 and reports how the
- * connection ended. Failures found inside wslay's callbacks are deferred until
- * wslay returns, so the context is never freed under its own feet. */
+/* The WebSocket connection: wslay's framing layer reads and writes through
+ * the TLS transport (bytes after the upgrade response first, within a read
+ * budget per dispatch), masks with OpenSSL randomness; ws_frames.c makes
+ * messages of the frames. Here: when to read and write, and how the
+ * connection ended. A refusal found while a frame is handled (deferred_err)
+ * is acted on after the frame layer returns, so nothing is freed under it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/rand.h>
@@ -14,14 +17,16 @@
  * application's other fds; the fd is kept readable so the next dispatch goes on. */
 #define READ_BUDGET (256 * 1024)
 
-static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
+/* wslay_frame_recv reads through here. -1 stops it (it answers
+ * WSLAY_ERR_WANT_READ); c says why: read_more (budget used or a stop
+ * request), ws_io_error (EOF or failure), or neither (would block). */
+static ssize_t on_recv(uint8_t *buf, size_t len, int flags, void *user)
 {
     (void)flags;
     zws_client *c = user;
     ssize_t n;
     if (c->read_this_dispatch >= READ_BUDGET || atomic_load(&c->stop_requested)) {
         c->read_more = true;
-        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
         return -1;
     }
     if (c->prebuf_off < c->prebuf.len) {
@@ -42,12 +47,11 @@ static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
     }
     if (n < 0)
         c->ws_io_error = true;
-    wslay_event_set_error(ctx, n == 0 ? WSLAY_ERR_WOULDBLOCK : WSLAY_ERR_CALLBACK_FAILURE);
     return -1;
 }
 
-static ssize_t on_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags,
-                       void *user)
+/* wslay_frame_send writes through here; -1 makes it answer WSLAY_ERR_WANT_WRITE. */
+static ssize_t on_send(const uint8_t *data, size_t len, int flags, void *user)
 {
     (void)flags;
     zws_client *c = user;
@@ -56,54 +60,31 @@ static ssize_t on_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t 
         return n;
     if (n < 0)
         c->ws_io_error = true;
-    wslay_event_set_error(ctx, n == 0 ? WSLAY_ERR_WOULDBLOCK : WSLAY_ERR_CALLBACK_FAILURE);
     return -1;
 }
 
-static int on_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user)
+static int on_genmask(uint8_t *buf, size_t len, void *user)
 {
-    (void)ctx, (void)user;
+    (void)user;
     return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
-}
-
-static void on_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg,
-                   void *user)
-{
-    (void)ctx;
-    zws_client *c = user;
-    switch (arg->opcode) {
-    case WSLAY_TEXT_FRAME: /* wslay has checked the UTF-8 (invalid: it closes with 1007) */
-        client__on_frame(c, (const char *)arg->msg, arg->msg_length);
-        break;
-    case WSLAY_BINARY_FRAME:
-        log__emit(c, ZWS_LOG_DEBUG, "ignored a binary message of %zu bytes", arg->msg_length);
-        break;
-    case WSLAY_CONNECTION_CLOSE: {
-        c->close_code_rx = arg->status_code ? arg->status_code : 1005;
-        size_t n = arg->msg_length > 2 ? arg->msg_length - 2 : 0;
-        if (n >= sizeof c->close_reason_rx)
-            n = sizeof c->close_reason_rx - 1;
-        if (n) /* an empty close frame comes as NULL */
-            memcpy(c->close_reason_rx, arg->msg + 2, n);
-        c->close_reason_rx[n] = '\0';
-        break;
-    }
-    default:
-        break; /* wslay answers pings itself */
-    }
 }
 
 int ws__start(zws_client *c, const char *pre, size_t prelen)
 {
-    static const struct wslay_event_callbacks callbacks = {
-        .recv_callback = on_recv,
+    static const struct wslay_frame_callbacks callbacks = {
         .send_callback = on_send,
+        .recv_callback = on_recv,
         .genmask_callback = on_genmask,
-        .on_msg_recv_callback = on_msg,
     };
-    if (wslay_event_context_client_init(&c->ws, &callbacks, c) != 0)
+    ws_conn *ws = malloc(sizeof *ws);
+    if (!ws)
         return ZWS_E_NOMEM;
-    wslay_event_config_set_max_recv_msg_length(c->ws, (uint64_t)c->max_message_bytes);
+    if (ws_frames__init(ws, &callbacks, c) < 0) {
+        ws_frames__free(ws);
+        free(ws);
+        return ZWS_E_NOMEM;
+    }
+    c->ws = ws;
     c->prebuf.len = 0;
     c->prebuf_off = 0;
     if (prelen && zbuf__append(&c->prebuf, pre, prelen) < 0)
@@ -119,7 +100,8 @@ int ws__start(zws_client *c, const char *pre, size_t prelen)
 void ws__free(zws_client *c)
 {
     if (c->ws) {
-        wslay_event_context_free(c->ws);
+        ws_frames__free(c->ws);
+        free(c->ws);
         c->ws = NULL;
     }
     zbuf__free(&c->prebuf);
@@ -128,40 +110,39 @@ void ws__free(zws_client *c)
 
 bool ws__wants_write(const zws_client *c)
 {
-    return c->ws && wslay_event_want_write(c->ws);
+    return c->ws && ws_frames__want_write(c->ws);
 }
 
 int ws__send_text(zws_client *c, const char *text, size_t len)
 {
     if (!c->ws)
         return ZWS_E_STATE;
-    struct wslay_event_msg msg = {WSLAY_TEXT_FRAME, (const uint8_t *)text, len};
-    if (wslay_event_queue_msg(c->ws, &msg) != 0)
-        return ZWS_E_STATE;
-    return 0;
+    return ws_frames__queue(c->ws, WSLAY_TEXT_FRAME, text, len) == 0 ? 0 : ZWS_E_STATE;
 }
 
 void ws__close(zws_client *c, uint16_t code, const char *reason)
 {
     if (!c->ws)
         return;
-    wslay_event_queue_close(c->ws, code, (const uint8_t *)reason, reason ? strlen(reason) : 0);
+    ws_frames__queue_close(c->ws, code, reason, reason ? strlen(reason) : 0);
     timers__set(&c->timers, TIMER_CLOSE, clock__mono_ms() + CLOSE_TIMEOUT_MS);
 }
 
 /* The connection is over (or broken): report how. */
 static void finished(zws_client *c)
 {
-    int sent = wslay_event_get_close_sent(c->ws) ? wslay_event_get_status_code_sent(c->ws) : 0;
-    bool received = wslay_event_get_close_received(c->ws);
+    /* the close we started over a violation, if it went out (not an echo:
+     * a server's own close with 1009 is reported as the server's close) */
+    int ours = c->ws->close_sent ? c->ws->fail_code : 0;
+    bool received = c->ws->close_received;
     if (c->state == ZWS_STATE_CLOSING && (received || !c->ws_io_error)) {
         client__closed(c);
         return;
     }
     if (c->deferred_err) {
         client__fail(c, c->deferred_err, false, 0, NULL);
-    } else if (sent == WSLAY_CODE_MESSAGE_TOO_BIG) {
-        client__error(c, ZWS_E_TOO_BIG, "server sent a message larger than %lld bytes: closed with 1009",
+    } else if (ours == 1009) {
+        client__error(c, ZWS_E_TOO_BIG, "server ours a message larger than %lld bytes: closed with 1009",
                       (long long)c->max_message_bytes);
         client__fail(c, ZWS_E_TOO_BIG, false, 1009, NULL);
     } else if (received && envelope__is_replacement(c->close_reason_rx)) {
@@ -173,11 +154,11 @@ static void finished(zws_client *c)
         client__error(c, ZWS_E_CLOSED, "server closed the connection: %d %s", c->close_code_rx,
                       c->close_reason_rx);
         client__fail(c, ZWS_E_CLOSED, false, c->close_code_rx, c->close_reason_rx);
-    } else if (sent == WSLAY_CODE_PROTOCOL_ERROR || sent == WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA) {
+    } else if (ours == 1002 || ours == 1007) {
         client__error(c, ZWS_E_PROTOCOL, "server violated the WebSocket protocol (%s): closed with %d",
-                      sent == WSLAY_CODE_PROTOCOL_ERROR ? "bad framing" : "text that is not UTF-8",
-                      sent);
-        client__fail(c, ZWS_E_PROTOCOL, false, sent, NULL);
+                      ours == 1002 ? "bad framing" : "text that is not UTF-8",
+                      ours);
+        client__fail(c, ZWS_E_PROTOCOL, false, ours, NULL);
     } else {
         client__error(c, ZWS_E_CLOSED, "connection to %s:%d dropped without a close frame",
                       c->url.host, c->url.port);
@@ -187,12 +168,13 @@ static void finished(zws_client *c)
 
 void ws__io(zws_client *c, bool readable)
 {
-    if (!c->ws)
+    ws_conn *ws = c->ws;
+    if (!ws)
         return;
-    if ((readable || c->prebuf_off < c->prebuf.len) && wslay_event_want_read(c->ws)) {
-        if (wslay_event_recv(c->ws) != 0)
+    if ((readable || c->prebuf_off < c->prebuf.len) && ws->read_enabled) {
+        if (ws_frames__recv(c) < 0)
             c->ws_io_error = true;
-        if (!c->ws)
+        if (c->ws != ws)
             return; /* a callback tore the connection down (it may not, but be safe) */
     }
     if (c->deferred_err) {
@@ -200,11 +182,11 @@ void ws__io(zws_client *c, bool readable)
         client__fail(c, c->deferred_err, false, 0, NULL);
         return;
     }
-    if (!c->ws_io_error && wslay_event_want_write(c->ws) && wslay_event_send(c->ws) != 0)
+    if (!c->ws_io_error && ws_frames__want_write(ws) && ws_frames__send(ws) < 0)
         c->ws_io_error = true;
-    if (wslay_event_get_close_sent(c->ws) && c->timers.due[TIMER_CLOSE] < 0)
+    if (ws->close_sent && c->timers.due[TIMER_CLOSE] < 0)
         timers__set(&c->timers, TIMER_CLOSE, clock__mono_ms() + CLOSE_TIMEOUT_MS);
-    if (c->ws_io_error || (!wslay_event_want_read(c->ws) && !wslay_event_want_write(c->ws))) {
+    if (c->ws_io_error || (!ws->read_enabled && !ws_frames__want_write(ws))) {
         finished(c);
         return;
     }

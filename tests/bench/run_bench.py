@@ -363,20 +363,22 @@ class Bench:
                             pairs.append((int(float(sent)), int(float(lat_us))))
                 os.unlink(out)
                 v = sorted(x for _, x in pairs)
-                # events handed to TLS in one SSL_write share a stamp; the first of each such burst
-                # shows the wake-up and decode latency without the queueing behind its burst-mates
-                first = sorted(x for i, (snt, x) in enumerate(pairs) if i == 0 or pairs[i - 1][0] != snt)
+                # the pacing as sent: intervals between consecutive send stamps (1/rate when on time);
+                # "close" events left less than half an interval after the previous one, i.e. the
+                # simulator was late and caught up, so they may queue behind their predecessor
+                gaps = sorted(pairs[i][0] - pairs[i - 1][0] for i in range(1, len(pairs)))
+                close = sum(1 for g in gaps if g < 1e6 / rate / 2)
                 stamped = bool(v) and v[len(v) // 2] < 10**9
                 one = {"samples": len(v), "p50": pct(v, 50), "p99": pct(v, 99), "p999": pct(v, 99.9),
                        "max": v[-1] if v else None, "min": v[0] if v else None, "stamped": stamped,
-                       "first_p50": pct(first, 50), "first_p99": pct(first, 99),
-                       "burst": len(v) / len(first) if first else None,
+                       "gap_p50": pct(gaps, 50), "close": close / len(gaps) if gaps else None,
                        "bad": res.get("bad"), "mock_share": mock_cpu / dt}
                 runs[c.key].append(one)
                 log(f"latency {c.label} run {r + 1}: p50 {one['p50']} p99 {one['p99']} p99.9 {one['p999']} "
-                    f"max {one['max']} µs; first of each burst p50 {one['first_p50']} p99 {one['first_p99']} "
-                    f"(mean burst {fmt(one['burst'], '.1f')}; {one['samples']} samples"
-                    f"{'' if stamped else ', NOT STAMPED'})")
+                    f"max {one['max']} µs; sent every {one['gap_p50']} µs (median), "
+                    f"{fmt(None if one['close'] is None else 100 * one['close'], '.1f')}% less than half an "
+                    f"interval after the previous; simulator {100 * one['mock_share']:.0f}% of a core "
+                    f"({one['samples']} samples{'' if stamped else ', NOT STAMPED'})")
         self.results["latency"] = runs
 
     # -------------------------------------------------------------- 3a/4. idle and memory
@@ -442,27 +444,35 @@ class Bench:
     # -------------------------------------------------------------- 3b. many clients
 
     def multi(self):
+        """Standalone clients sharing the application's epoll set (`multi`, 4 fds each) up to
+        1,000, and clients in one zws_group (`group`, 1 fd each) at every size; the largest
+        group is held open for a while so that heartbeats must keep it alive."""
         res = {}
+        biggest = max(self.a.multi) if self.a.multi else 0
         for n in self.a.multi:
-            rows = []
-            for r in range(self.a.runs_multi if n <= 1000 else self.a.runs_multi_big):
-                mock = Mock(self, ["--count", "0"])
-                try:
-                    m0, t = mock.cpu(), time.monotonic()
-                    one, wall, err = run_client([self.cbench, "multi", str(n)], self.env_for(mock), 1200)
-                    mock_cpu = mock.cpu() - m0
-                finally:
-                    mock.stop()
-                if err:
-                    log(f"multi {n} run {r + 1}: {err}")
-                    rows.append({"error": err})
-                    continue
-                one["mock_cpu_s"] = mock_cpu
-                rows.append(one)
-                log(f"multi {n} run {r + 1}: {one['open']}/{one['clients']} open (requested {n}), "
-                    f"{one['per_client_kb']:.1f} KiB/client, "
-                    f"{one['fds_per_client']:.2f} fds/client, connected in {one['connect_all_s']:.1f} s")
-            res[n] = rows
+            for mode in (["multi"] if n <= 1000 else []) + ["group"]:
+                rows = []
+                for r in range(self.a.runs_multi if n <= 1000 else self.a.runs_multi_big):
+                    hold = self.a.group_hold if mode == "group" and n == biggest else 0
+                    mock = Mock(self, ["--count", "0"])
+                    try:
+                        m0 = mock.cpu()
+                        argv = [self.cbench, mode, str(n)] + ([str(hold)] if hold else [])
+                        one, wall, err = run_client(argv, self.env_for(mock), 1200 + hold)
+                        mock_cpu = mock.cpu() - m0
+                    finally:
+                        mock.stop()
+                    if err:
+                        log(f"{mode} {n} run {r + 1}: {err}")
+                        rows.append({"error": err})
+                        continue
+                    one["mock_cpu_s"] = mock_cpu
+                    rows.append(one)
+                    log(f"{mode} {n} run {r + 1}: {one['open']}/{one['clients']} open (requested {n}), "
+                        f"{one['per_client_kb']:.1f} KiB/client, "
+                        f"{one['fds_per_client']:.2f} fds/client, connected in {one['connect_all_s']:.1f} s"
+                        + (f", {one['hold_open']:,} still open after {hold} s" if hold else ""))
+                res[(mode, n)] = rows
         self.results["multi"] = res
 
     # -------------------------------------------------------------- 5. reconnect
@@ -627,8 +637,6 @@ def table(b):
             if f == "p99":
                 target, ok = "≤ 100 µs", None if lmed("c", "p99") is None else lmed("c", "p99") <= 100
             row(f"latency {name}, µs, send → callback at {b.a.latency_rate:,} events/s", vals, target, ok)
-        for f, name in (("first_p50", "p50"), ("first_p99", "p99")):
-            row(f"latency {name} of the first event of each burst ², µs", {k: fmt(lmed(k, f), ",.0f") for k in keys})
     idle = R.get("idle")
     if idle:
         hwm = {k: median([r["hwm_kb"] for r in idle.get(k, [])]) for k in keys}
@@ -647,25 +655,35 @@ def table(b):
         row("idle CPU seconds per minute", {k: fmt(cp[k], ".3f") for k in keys})
     multi = R.get("multi")
     if multi:
-        for n, rs in multi.items():
+        where = {"multi": "standalone clients in one epoll loop", "group": "clients in one zws_group"}
+        for (mode, n), rs in multi.items():
             good = [r for r in rs if "error" not in r]
             per = median([r["per_client_kb"] for r in good])
             got = median([r["clients"] for r in good])
             limited = any(r.get("fd_limited") for r in good)
             label = f"{n:,}" if not limited else f"{n:,} requested, {fmt(got)} fit the descriptor limit,"
-            row(f"RSS added per client, {label} clients in one epoll loop, KiB", {"c": fmt(per, ".1f")},
+            row(f"RSS added per client, {label} {where[mode]}, KiB", {"c": fmt(per, ".1f")},
                 "≤ 64 KiB", None if per is None else per <= 64)
+            fds = median([r["fds_per_client"] for r in good])
+            row(f"descriptors per client, {n:,} {where[mode]}", {"c": fmt(fds, ".2f")})
             if n >= 10000:
                 opened = bool(good) and all(r.get("all_opened") and not r.get("fd_limited") for r in good)
+                held = [r for r in good if "hold_s" in r]
                 if opened:
-                    text = f"yes ({fmt(median([r['connect_all_s'] for r in good]), '.1f')} s to connect)"
+                    text = f"yes ({fmt(median([r['connect_all_s'] for r in good]), '.1f')} s to connect"
+                    if held:
+                        h = held[0]
+                        opened = opened and h["hold_open"] == h["clients"]
+                        text += (f"; {h['hold_open']:,} of {h['clients']:,} still open after {h['hold_s']} s "
+                                 f"of heartbeats, {h['hold_failures']} failures")
+                    text += ")"
                 elif limited:
                     r0 = good[0]
                     text = (f"no: {r0['fds_per_client']:.0f} fds per client, RLIMIT_NOFILE {r0['fd_limit']:,} "
                             f"(not raisable here) → at most {r0['clients']:,}")
                 else:
                     text = "no" + (f": {rs[0]['error'][:60]}" if rs and "error" in rs[0] else "")
-                row(f"{n:,} clients connected in one process", {"c": text}, "yes", opened)
+                row(f"{n:,} {where[mode]}, connected in one process", {"c": text}, "yes", opened)
     rec = R.get("reconnect")
     if rec:
         v = sorted(s["lost_to_open_ms"] for s in rec)
@@ -702,10 +720,7 @@ def report(b, started, load0, load1, busy_other):
         "minimal ctypes client.",
         "",
         "¹ A diagnostic, not a client of the issue: libzoomws (C) with a handler that reads the event name only "
-        "(no `zws_event_get_str`), i.e. the cost of TLS, framing and the envelope scanner alone.  ",
-        "² The simulator sends about 10 events per millisecond in one write at 10,000 events/s; the first event "
-        "of each write waits for nobody, the others queue behind it, so this row is the wake-up and decode "
-        "latency alone.",
+        "(no `zws_event_get_str`), i.e. the cost of TLS, framing and the envelope scanner alone.",
         "",
     ]
     out += method(b)
@@ -736,16 +751,22 @@ def method(b):
         f"{a.latency_skip:,} skipped as warm-up. Each event carries `\"sent_us\":1000000000000000`; {stamp} "
         "overwrites the 16 digits with CLOCK_REALTIME µs when the frame is handed to SSL_write. The client takes "
         "CLOCK_REALTIME µs first thing in its callback (Node: performance.timeOrigin + performance.now()). "
-        "The simulator's clock has ms resolution, so at 10,000 events/s it sends bursts of about 10 events per ms: "
-        "the later events of a burst wait for the earlier ones, which is part of the figures.",
+        f"The simulator paces events as a server sending them as they happen: event k is due {1e6 / a.latency_rate:g} µs "
+        "after event k − 1 (CLOCK_MONOTONIC ns, woken by a timerfd), and each goes out in its own SSL_write when "
+        "due. If the simulator falls behind (it shares the machine), what is due goes out back to back; the "
+        "details give the median send interval and the share of events sent less than half an interval after "
+        "the previous one.",
         f"- **Idle**: {a.idle_instances} instances of each client connected at once to one simulator with no events "
         f"(heartbeats only, every 30 s as Zoom asks); after 5 s of settling, CPU (utime+stime) and context switches "
         f"(voluntary + involuntary, summed over all threads: each is a wake-up) are read from /proc over "
         f"{a.idle_seconds} s; peak RSS is VmHWM at the end.",
-        "- **Many clients**: tests/bench/zws_bench.c `multi N`: one process, one epoll set holding every client's "
-        "fd, clients connected 64 at a time (each fetches its own token, as separate processes would); RSS added "
-        "per client = (VmRSS with N open − VmRSS with 1 open) / (N − 1), after 2 s of settling. "
-        "RLIMIT_NOFILE is raised by the bench program (root) and by the simulator.",
+        "- **Many clients**: tests/bench/zws_bench.c, one process: `multi N` (standalone clients, one epoll set "
+        "holding every client's fd; 4 descriptors per client) and `group N` (the clients in one `zws_group`: one "
+        "epoll set, timer and eventfd for all, so a client costs its socket); clients connected 64 at a time (each "
+        "fetches its own token, as separate processes would); RSS added per client = (VmRSS with N open − VmRSS "
+        f"with 1 open) / (N − 1), after 2 s of settling. The largest group then stays connected {a.group_hold} s "
+        "(heartbeats every 30 s; the simulator closes a connection silent for 60 s) and is counted again. "
+        "RLIMIT_NOFILE is raised as far as the hard limit by the bench program and by the simulator.",
         "- **Reconnect**: one client, OPEN for 5.5 s (so the backoff counter is reset and the first retry is "
         "immediate), then `POST /_mock/drop` (TCP close, no close frame) from a warmed keep-alive connection; "
         "the time is from the state callback leaving OPEN to the state callback entering OPEN again; the token "
@@ -776,7 +797,7 @@ def details(b):
     lat = R.get("latency")
     if lat:
         out += ["### Latency runs (µs)", "", "| client | run | samples | min | p50 | p99 | p99.9 | max | "
-                "first of burst p50 / p99 | mean burst | simulator % core |",
+                "send interval, median | sent < ½ interval after the previous | simulator % core |",
                 "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for c in b.clients:
             for i, r in enumerate(lat.get(c.key, [])):
@@ -785,7 +806,7 @@ def details(b):
                 else:
                     out.append(f"| {c.label} | {i + 1} | {r['samples']} | {fmt(r['min'])} | {fmt(r['p50'])} | "
                                f"{fmt(r['p99'])} | {fmt(r['p999'])} | {fmt(r['max'])} | "
-                               f"{fmt(r['first_p50'])} / {fmt(r['first_p99'])} | {fmt(r['burst'], '.1f')} | "
+                               f"{fmt(r['gap_p50'])} | {fmt(None if r['close'] is None else 100 * r['close'], '.1f')}% | "
                                f"{100 * r['mock_share']:.0f}% |"
                                + ("" if r["stamped"] else " (not stamped)"))
         out.append("")
@@ -806,18 +827,20 @@ def details(b):
             out += ["```", ""]
     multi = R.get("multi")
     if multi:
-        out += ["### Many clients in one process", "", "| clients | run | open | RSS before / 1 open / all open, "
-                "MiB | KiB per client | fds per client | connect all, s | simulator CPU, s |",
-                "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-        for n, rs in multi.items():
+        out += ["### Many clients in one process", "", "| clients | how | run | open | RSS before / 1 open / all "
+                "open, MiB | KiB per client | fds per client | connect all, s | held open | simulator CPU, s |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for (mode, n), rs in multi.items():
             for i, r in enumerate(rs):
                 if "error" in r:
-                    out.append(f"| {n:,} | {i + 1} | error: {r['error'][:80]} | | | | | |")
+                    out.append(f"| {n:,} | {mode} | {i + 1} | error: {r['error'][:80]} | | | | | | |")
                     continue
-                out.append(f"| {n:,} | {i + 1} | {r['open']:,}{' (fd limit)' if r.get('fd_limited') else ''} | "
+                held = (f"{r['hold_open']:,} after {r['hold_s']} s ({r['hold_failures']} failures)"
+                        if "hold_s" in r else "–")
+                out.append(f"| {n:,} | {mode} | {i + 1} | {r['open']:,}{' (fd limit)' if r.get('fd_limited') else ''} | "
                            f"{r['rss_before_kb'] / 1024:.1f} / "
                            f"{r['rss_1_kb'] / 1024:.1f} / {r['rss_n_kb'] / 1024:.1f} | {r['per_client_kb']:.1f} | "
-                           f"{r['fds_per_client']:.2f} | {r['connect_all_s']:.1f} | {r['mock_cpu_s']:.1f} |")
+                           f"{r['fds_per_client']:.2f} | {r['connect_all_s']:.1f} | {held} | {r['mock_cpu_s']:.1f} |")
         out.append("")
     rec = R.get("reconnect")
     if rec:
@@ -862,6 +885,8 @@ def main():
     ap.add_argument("--multi", default="1000,10000")
     ap.add_argument("--runs-multi", type=int, default=3)
     ap.add_argument("--runs-multi-big", type=int, default=1)
+    ap.add_argument("--group-hold", type=int, default=65,
+                    help="seconds the largest group stays connected after it opened (heartbeats every 30 s)")
     ap.add_argument("--runs-reconnect", type=int, default=2)
     ap.add_argument("--drops", type=int, default=5)
     ap.add_argument("--timeout", type=int, default=600)
@@ -872,6 +897,7 @@ def main():
     if a.quick:
         a.runs, a.events, a.runs_latency, a.latency_events = 2, 20000, 1, 12000
         a.idle_instances, a.idle_seconds, a.multi, a.runs_multi, a.runs_reconnect, a.drops = 1, 10, [200], 1, 1, 2
+        a.group_hold = 0
     b = Bench(a)
     for x in (b.mock, b.cbench):
         if not os.path.exists(x):

@@ -6,12 +6,15 @@
  *   zws_bench latency COUNT SKIP FILE    write "sent_us latency_us" of events SKIP.. to FILE
  *   zws_bench idle                       print "OPEN" once open, run until SIGTERM, print JSON
  *   zws_bench multi N                    N clients in one epoll loop, print RSS per client
+ *   zws_bench group N [HOLD_S]           the same with the N clients in one zws_group (one fd);
+ *                                        HOLD_S: then keep them HOLD_S seconds and report how
+ *                                        many stayed open (hold_* fields)
  *   zws_bench reconnect DROPS URL        POST URL (the mock's /_mock/drop) DROPS times, time
  *                                        each drop to the next OPEN
  *
  * Credentials, URLs and the CA come from the ZOOM_* variables (zws_client_config_from_env).
- * Every mode drives the client from its own poll/epoll loop on zws_client_get_fd() and counts
- * wake-ups (returns from the wait) and dispatch calls. */
+ * Every mode drives the client from its own poll/epoll loop on zws_client_get_fd() (group:
+ * zws_group_get_fd()) and counts wake-ups (returns from the wait) and dispatch calls. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -385,6 +388,109 @@ static int multi(long requested)
     return ok ? 0 : 1; /* fd_limited with every possible client open still counts as ok */
 }
 
+/* ---------------------------------------------------------- one group */
+
+/* connect_range and pump for a zws_group: one fd, one dispatch for all. */
+static bool group_connect_range(zws_group *grp, struct slot *slots, long from, long to,
+                                long window, double timeout)
+{
+    long next = from;
+    double deadline = mono() + timeout;
+    struct pollfd p = {.fd = zws_group_get_fd(grp), .events = POLLIN};
+    while (g_open < to && mono() < deadline) {
+        while (next < to && g_in_flight < window) {
+            struct slot *s = &slots[next++];
+            s->c = new_client();
+            zws_client_set_state_cb(s->c, on_multi_state, s);
+            if (zws_group_add(grp, s->c) < 0)
+                die("zws_group_add", s->c);
+            g_in_flight++;
+            if (zws_client_connect(s->c) < 0)
+                die("connect", s->c);
+        }
+        poll(&p, 1, 100);
+        zws_group_dispatch(grp);
+    }
+    return g_open >= to;
+}
+
+static void group_pump(zws_group *grp, double secs)
+{
+    struct pollfd p = {.fd = zws_group_get_fd(grp), .events = POLLIN};
+    double end = mono() + secs;
+    for (double t = mono(); t < end; t = mono()) {
+        poll(&p, 1, (int)((end - t) * 1000) + 1);
+        zws_group_dispatch(grp);
+    }
+}
+
+static int group(long requested, long hold_s)
+{
+    /* one socket per open client, a few more while one connects */
+    long limit = raise_nofile(requested + 1024);
+    long n = requested;
+    struct slot *slots = calloc((size_t)n, sizeof *slots);
+    if (!slots)
+        die("setup", NULL);
+    zws_client_free(zws_client_new()); /* one-time library set-up, outside the figures */
+    long rss0 = status_kb("VmRSS");
+    int fds0 = count_fds();
+    zws_group *grp = zws_group_new();
+    if (!grp)
+        die("zws_group_new", NULL);
+    double t0 = mono();
+    if (!group_connect_range(grp, slots, 0, 1, 1, 30))
+        die("the first client did not open", slots[0].c);
+    group_pump(grp, 0.5);
+    long rss1 = status_kb("VmRSS");
+    int fds1 = count_fds();
+    long per = fds1 - fds0 - 3 > 0 ? fds1 - fds0 - 3 : 1; /* the group's own three aside */
+    long fit = (limit - fds0 - 64 - 64 * 4) / per; /* 64 connecting, libcurl's few sockets each */
+    bool fd_limited = fit < n;
+    if (fd_limited) {
+        fprintf(stderr, "zws_bench: %ld descriptors allow about %ld clients of %ld each, not %ld\n",
+                limit, fit, per, n);
+        n = fit;
+    }
+    double t1 = mono();
+    bool ok = group_connect_range(grp, slots, 1, n, 64, 600);
+    double t2 = mono();
+    group_pump(grp, 2.0);
+    long rssn = status_kb("VmRSS");
+    int fdsn = count_fds();
+    long still_open = 0;
+    for (long i = 0; i < n; i++)
+        still_open += slots[i].c && zws_client_state(slots[i].c) == ZWS_STATE_OPEN;
+    printf("{\"client\":\"libzoomws\",\"requested\":%ld,\"fd_limit\":%ld,\"fd_limited\":%s,"
+           "\"clients\":%ld,\"open\":%ld,\"all_opened\":%s,"
+           "\"failures\":%ld,\"rss_before_kb\":%ld,\"rss_1_kb\":%ld,\"rss_n_kb\":%ld,"
+           "\"per_client_kb\":%.2f,\"fds_1\":%d,\"fds_n\":%d,\"fds_per_client\":%.2f,"
+           "\"first_open_s\":%.3f,\"connect_all_s\":%.3f,\"max_rss_kb\":%ld",
+           requested, limit, fd_limited ? "true" : "false", n, still_open, ok ? "true" : "false",
+           g_failed, rss0, rss1, rssn, n > 1 ? (double)(rssn - rss1) / (double)(n - 1) : 0.0, fds1,
+           fdsn, n > 1 ? (double)(fdsn - fds1) / (double)(n - 1) : 0.0, t1 - t0, t2 - t1,
+           status_kb("VmHWM"));
+    if (hold_s > 0) {
+        /* heartbeats every 30 s keep them open; a drop would show as failures or fewer open */
+        long failed0 = g_failed;
+        group_pump(grp, (double)hold_s);
+        long held = 0;
+        int reopened = 0;
+        for (long i = 0; i < n; i++) {
+            held += slots[i].c && zws_client_state(slots[i].c) == ZWS_STATE_OPEN;
+            reopened += slots[i].failures > 0;
+        }
+        printf(",\"hold_s\":%ld,\"hold_open\":%ld,\"hold_failures\":%ld,"
+               "\"hold_clients_with_failures\":%d,\"hold_rss_kb\":%ld,\"hold_fds\":%d",
+               hold_s, held, g_failed - failed0, reopened, status_kb("VmRSS"), count_fds());
+    }
+    printf("}\n");
+    fflush(stdout);
+    zws_group_free(grp); /* and every client */
+    free(slots);
+    return ok ? 0 : 1;
+}
+
 /* ------------------------------------------------------------- reconnect */
 
 #define MAX_DROPS 64
@@ -542,10 +648,12 @@ int main(int argc, char **argv)
         return single(mode, argc, argv);
     if (!strcmp(mode, "multi") && argc >= 3)
         return multi(atol(argv[2]));
+    if (!strcmp(mode, "group") && argc >= 3)
+        return group(atol(argv[2]), argc >= 4 ? atol(argv[3]) : 0);
     if (!strcmp(mode, "reconnect") && argc >= 4)
         return reconnect(atoi(argv[2]), argv[3]);
 usage:
     fprintf(stderr, "usage: zws_bench throughput COUNT | latency COUNT SKIP FILE | idle | "
-                    "multi N | reconnect DROPS DROP_URL\n");
+                    "multi N | group N [HOLD_S] | reconnect DROPS DROP_URL\n");
     return 2;
 }

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *content = fuzz_exact_copy((const uint8_t *)env.content, env.content_len);
     inner_event ev;
     memset(&ev, 0x5a, sizeof ev);
-    rc = envelope__event(content, env.content_len, &ev, &name_buf);
+    rc = envelope__event(content, env.content_len, &ev, &name_buf, NULL);
     free(content);
     FUZZ_CHECK(rc == 0 || rc == ZWS_E_PROTOCOL, "envelope__event returned %d", rc);
     if (rc == 0) {

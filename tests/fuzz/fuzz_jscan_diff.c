@@ -8,7 +8,11 @@
  *      object content json_equal), and envelope__event on that content the
  *      same event name and event_ts; where jansson refuses the frame or it is
  *      not an object, envelope__parse refuses it too;
- *   3. the same event comparison on the input itself (as an inner event).
+ *   3. the same event comparison on the input itself (as an inner event);
+ *   4. on an event, path lookups (zws_event_get_str/_get_int) of every value
+ *      jansson finds give the same answers through the tape the receive path
+ *      records and without it (scanning, as for a copied event), and the
+ *      string jansson reads.
  * Any difference is printed and traps, except one documented jansson quirk
  * (nul_quirk below). */
 #include <ctype.h>
@@ -18,6 +22,7 @@
 #include "internal.h"
 
 static zbuf scratch, name_buf;
+static jscan_tape tape_buf;
 
 static bool jscan_accepts(const char *buf, size_t len)
 {
@@ -90,12 +95,59 @@ static void fail(const char *what, const char *buf, size_t len)
     __builtin_trap();
 }
 
+/* Lookups of path (and below it, up to a budget) on two views of one event. */
+static void compare_lookups(const zws_event *indexed, const zws_event *plain, json_t *v, char *path,
+                            size_t plen, int *budget)
+{
+    if (--*budget < 0)
+        return;
+    if (plen) {
+        const char *a = zws_event_get_str(indexed, path), *b = zws_event_get_str(plain, path);
+        int64_t ia = 0, ib = 0;
+        int ra = zws_event_get_int(indexed, path, &ia), rb = zws_event_get_int(plain, path, &ib);
+        char msg[700];
+        if ((a == NULL) != (b == NULL) || (a && strcmp(a, b)) || ra != rb || ia != ib) {
+            snprintf(msg, sizeof msg, "lookup %.500s differs through the tape", path);
+            fail(msg, indexed->json, indexed->json_len);
+        }
+        const char *want = json_string_value(v);
+        if (want && strlen(want) == json_string_length(v) && (!a || strcmp(a, want))) {
+            snprintf(msg, sizeof msg, "lookup %.500s: jansson reads a string, get_str %s", path,
+                     a ? "another" : "none");
+            fail(msg, indexed->json, indexed->json_len);
+        }
+    }
+    if (json_is_object(v)) {
+        const char *key;
+        json_t *child;
+        json_object_foreach(v, key, child) {
+            size_t klen = strlen(key);
+            if (!klen || strchr(key, '.') || plen + klen + 2 > 512)
+                continue; /* not addressable by a dotted path */
+            size_t n = plen;
+            if (n)
+                path[n++] = '.';
+            memcpy(path + n, key, klen + 1);
+            compare_lookups(indexed, plain, child, path, n + klen, budget);
+            path[plen] = '\0';
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v) && i < 16; i++) {
+            int n = snprintf(path + plen, 512 - plen, "%s%zu", plen ? "." : "", i);
+            if (n <= 0 || plen + (size_t)n >= 512)
+                break;
+            compare_lookups(indexed, plain, json_array_get(v, i), path, plen + (size_t)n, budget);
+            path[plen] = '\0';
+        }
+    }
+}
+
 /* envelope__event on json[0..len) against jansson's reading of the same bytes. */
 static void compare_event(const char *json, size_t len, const char *label)
 {
     char *copy = fuzz_exact_copy((const uint8_t *)json, len);
     inner_event ev;
-    int rc = envelope__event(copy, len, &ev, &name_buf);
+    int rc = envelope__event(copy, len, &ev, &name_buf, &tape_buf);
     json_t *root = json_loadb(copy, len, 0, NULL);
     json_t *name = json_object_get(root, "event");
     char msg[300];
@@ -138,6 +190,13 @@ static void compare_event(const char *json, size_t len, const char *label)
             fail(msg, copy, len);
         }
     }
+    zws_event indexed = {.name = ev.name, .json = copy, .json_len = len, .tape = tape_buf};
+    zws_event plain = {.name = ev.name, .json = copy, .json_len = len};
+    char path[512] = "";
+    int budget = 200;
+    compare_lookups(&indexed, &plain, root, path, 0, &budget);
+    event__reset(&indexed);
+    event__reset(&plain);
 out:
     json_decref(root);
     free(copy);

@@ -342,7 +342,7 @@ static void test_not_an_object(void **state)
         assert_int_equal(envelope__parse(cut, n, &e, &scratch), ZWS_E_PROTOCOL);
         inner_event ie;
         zbuf name = {0};
-        assert_int_equal(envelope__event(cut, n, &ie, &name), ZWS_E_PROTOCOL);
+        assert_int_equal(envelope__event(cut, n, &ie, &name, NULL), ZWS_E_PROTOCOL);
         zbuf__free(&name);
         free(cut);
     }
@@ -370,7 +370,7 @@ static int ev(const char *text, inner_event *out, zbuf *name)
 {
     size_t len = strlen(text);
     char *copy = exact_copy(text, len);
-    int rc = envelope__event(copy, len, out, name);
+    int rc = envelope__event(copy, len, out, name, NULL);
     free(copy); /* out->name points into name, not into the input */
     return rc;
 }
@@ -555,7 +555,7 @@ static int compare_with_jansson_exact(const char *buf, size_t len)
     /* the same bytes as an inner event */
     zbuf name = {0};
     inner_event ie;
-    rc = envelope__event(buf, len, &ie, &name);
+    rc = envelope__event(buf, len, &ie, &name, NULL);
     json_t *ev = json_object_get(root, "event");
     bool want = json_is_object(root) && json_is_string(ev);
     if ((rc == 0) != want) {

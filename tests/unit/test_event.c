@@ -20,10 +20,102 @@ static const char RECORDING[] =
     "{\"file_type\":\"M4A\",\"download_url\":\"https://x/y\"}],"
     "\"a.b\":\"dotted\"}}}";
 
+/* The lookup tests run twice: on the raw JSON alone (as for a copied event)
+ * and through the tape the receive path records; both must give the same
+ * answers. */
+static bool g_indexed;
+static jscan_tape g_indexes[8];
+static size_t g_nindexes;
+
 static zws_event make(const char *name, const char *json)
 {
     zws_event ev = {.name = name, .ts = 1694539182464LL, .json = json, .json_len = strlen(json)};
+    if (g_indexed && g_nindexes < sizeof g_indexes / sizeof g_indexes[0]) {
+        jscan_tape *idx = &g_indexes[g_nindexes++];
+        inner_event inner;
+        zbuf name_buf = {0};
+        if (envelope__event(json, ev.json_len, &inner, &name_buf, idx) == 0)
+            ev.tape = *idx;
+        zbuf__free(&name_buf);
+    }
     return ev;
+}
+
+static int use_index(void **state)
+{
+    (void)state;
+    g_indexed = true;
+    return 0;
+}
+
+static int drop_indexes(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < g_nindexes; i++)
+        jtape__free(&g_indexes[i]);
+    g_nindexes = 0;
+    g_indexed = false;
+    return 0;
+}
+
+static void test_tape_records_values(void **state)
+{
+    (void)state;
+    use_index(NULL);
+    zws_event ev = make("recording.completed", RECORDING);
+    const jscan_tape *t = &ev.tape;
+    assert_true(jtape__covers(t, RECORDING));
+    assert_false(jtape__covers(t, "{}")); /* another document */
+    /* the root spans the document; its members are event, event_ts, download_token, payload */
+    assert_int_equal(t->v[0].start, 0);
+    assert_int_equal(t->v[0].end, strlen(RECORDING));
+    assert_int_equal(t->v[0].next, t->n);
+    size_t members = 0;
+    for (size_t c = 1; c < t->v[0].next; c = t->v[c].next)
+        members++;
+    assert_int_equal(members, 4);
+    size_t payload = jtape__member(t, 0, "payload", 7);
+    assert_int_not_equal(payload, SIZE_MAX);
+    assert_int_equal(RECORDING[t->v[payload].start], '{');
+    assert_int_equal(RECORDING[t->v[payload].end - 1], '}');
+    size_t object = jtape__member(t, payload, "object", 6);
+    size_t files = jtape__member(t, object, "recording_files", 15);
+    assert_int_equal(RECORDING[t->v[files].start], '[');
+    size_t second = jtape__element(t, files, 1);
+    assert_int_not_equal(second, SIZE_MAX);
+    assert_int_equal(jtape__element(t, files, 2), SIZE_MAX);
+    assert_int_equal(jtape__element(t, payload, 0), SIZE_MAX); /* not an array */
+    assert_int_equal(jtape__member(t, files, "x", 1), SIZE_MAX); /* not an object */
+    size_t url = jtape__member(t, second, "download_url", 12);
+    assert_memory_equal(RECORDING + t->v[url].start, "\"https://x/y\"", 13);
+    /* an escaped key is compared decoded */
+    assert_int_not_equal(jtape__member(t, object, "topic", 5), SIZE_MAX);
+    drop_indexes(NULL);
+}
+
+static void test_tape_limit_falls_back_to_scanning(void **state)
+{
+    (void)state;
+    /* more values than a tape holds: no tape, and lookups still answer */
+    size_t n = JSCAN_TAPE_MAX + 10, len = 0;
+    char *json = malloc(32 + 2 * n);
+    len += (size_t)sprintf(json, "{\"event\":\"x\",\"a\":[");
+    for (size_t i = 0; i + 1 < n; i++)
+        json[len++] = '1', json[len++] = ',';
+    sprintf(json + len, "7]}");
+    use_index(NULL);
+    zws_event ev = make("x", json);
+    assert_false(jtape__covers(&ev.tape, json));
+    int64_t v = 0;
+    assert_int_equal(zws_event_get_int(&ev, "a.0", &v), 0);
+    assert_int_equal(v, 1);
+    char path[32];
+    snprintf(path, sizeof path, "a.%zu", n - 1);
+    assert_int_equal(zws_event_get_int(&ev, path, &v), 0);
+    assert_int_equal(v, 7);
+    event__reset(&ev);
+    drop_indexes(NULL);
+    free(json);
 }
 
 static void test_basic_accessors(void **state)
@@ -265,6 +357,11 @@ int main(void)
         cmocka_unit_test(test_basic_accessors),
         cmocka_unit_test(test_get_str),
         cmocka_unit_test(test_get_int),
+        cmocka_unit_test_setup_teardown(test_get_str, use_index, drop_indexes),
+        cmocka_unit_test_setup_teardown(test_get_int, use_index, drop_indexes),
+        cmocka_unit_test_setup_teardown(test_payload_absent_or_unparsable, use_index, drop_indexes),
+        cmocka_unit_test(test_tape_records_values),
+        cmocka_unit_test(test_tape_limit_falls_back_to_scanning),
         cmocka_unit_test(test_payload_cached),
         cmocka_unit_test(test_payload_absent_or_unparsable),
         cmocka_unit_test(test_json_len_bounds_parse),

@@ -1,8 +1,10 @@
-/* timers.c: the client's deadlines multiplexed on one timer descriptor. */
+/* timers.c: the client's deadlines multiplexed on one timer descriptor, and
+ * the heap that keeps a loop's clients ordered by their earliest deadline. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "internal.h"
@@ -135,6 +137,65 @@ static void test_large_deadlines(void **state)
     assert_int_equal(timers__pop_due(&t, INT64_MAX), TIMER_CLOSE);
 }
 
+/* Checks the heap property and every client's recorded position. */
+static void check_heap(const timer_heap *h)
+{
+    for (size_t i = 0; i < h->len; i++) {
+        assert_int_equal(h->v[i]->heap_pos, i);
+        if (i > 0)
+            assert_true(h->v[(i - 1) / 2]->heap_due <= h->v[i]->heap_due);
+    }
+}
+
+static void test_heap_orders_clients_by_deadline(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    zws_client *c = calloc(N, sizeof *c);
+    int64_t due[N];
+    assert_non_null(c);
+    timer_heap h = {0};
+    assert_int_equal(timers__heap_reserve(&h, N), 0);
+    for (int i = 0; i < N; i++) {
+        c[i].heap_pos = SIZE_MAX;
+        due[i] = -1;
+    }
+    srand(7);
+    for (int step = 0; step < 20000; step++) {
+        int i = rand() % N;
+        /* insert, move earlier or later, remove (and remove when absent) */
+        due[i] = rand() % 5 == 0 ? -1 : rand() % 1000;
+        timers__heap_set(&h, &c[i], due[i]);
+        if (step % 97 == 0)
+            check_heap(&h);
+        size_t present = 0;
+        int64_t min = -1;
+        for (int j = 0; j < N; j++) {
+            if (due[j] >= 0) {
+                present++;
+                min = min < 0 || due[j] < min ? due[j] : min;
+            }
+            assert_true((c[j].heap_pos != SIZE_MAX) == (due[j] >= 0));
+        }
+        assert_int_equal(h.len, present);
+        if (present)
+            assert_int_equal(h.v[0]->heap_due, min);
+    }
+    check_heap(&h);
+    /* drain in order */
+    int64_t last = -1;
+    while (h.len) {
+        zws_client *top = h.v[0];
+        assert_true(top->heap_due >= last);
+        last = top->heap_due;
+        timers__heap_set(&h, top, -1);
+        assert_int_equal(top->heap_pos, SIZE_MAX);
+        check_heap(&h);
+    }
+    timers__heap_free(&h);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_pop_due),
         cmocka_unit_test(test_all_timers_independent),
         cmocka_unit_test(test_large_deadlines),
+        cmocka_unit_test(test_heap_orders_clients_by_deadline),
     };
     return cmocka_run_group_tests_name("timers", tests, NULL, NULL);
 }

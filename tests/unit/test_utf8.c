@@ -172,15 +172,15 @@ static void test_exhaustive_short(void **state)
 static void test_fast_path_offsets(void **state)
 {
     (void)state;
-    /* long ASCII runs crossing the 8-byte fast path, with a bad byte at each offset */
-    unsigned char buf[64];
+    /* long ASCII runs crossing the 32- and 8-byte fast paths, with a bad byte at each offset */
+    unsigned char buf[96];
     static const unsigned char bad[][4] = {{0x80}, {0xff}, {0xc0, 0xaf}, {0xed, 0xa0, 0x80},
                                            {0xc3}, {0xe2, 0x82}};
     static const size_t badlen[] = {1, 1, 2, 3, 1, 2};
-    for (size_t len = 18; len <= 40; len++) {
+    for (size_t len = 18; len <= 72; len++) {
         memset(buf, 'a', sizeof buf);
         assert_true(utf8__valid(buf, len));
-        for (size_t off = 0; off <= 17; off++) {
+        for (size_t off = 0; off < len; off++) {
             for (size_t k = 0; k < sizeof badlen / sizeof badlen[0]; k++) {
                 memset(buf, 'a', sizeof buf);
                 memcpy(buf + off, bad[k], badlen[k]);

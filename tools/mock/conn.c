@@ -176,10 +176,13 @@ static int tls_write_out(struct conn *c)
             continue;
         }
         int err = SSL_get_error(c->ssl, r);
-        if (err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ)
+        if (err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ) {
+            c->write_blocked = true;
             return 0;
+        }
         return -1;
     }
+    c->write_blocked = false;
     return 1;
 }
 
@@ -244,6 +247,29 @@ void conn_flush_dirty(void)
         c->dirty = false;
         c->dirty_next = NULL;
         conn_flush(c);
+    }
+}
+
+void conn_flush_ready(void)
+{
+    struct conn *blocked = NULL;
+    while (g_dirty) {
+        struct conn *c = g_dirty;
+        g_dirty = c->dirty_next;
+        if (c->write_blocked && !c->dead) {
+            c->dirty_next = blocked;
+            blocked = c;
+            continue;
+        }
+        c->dirty = false;
+        c->dirty_next = NULL;
+        conn_flush(c);
+    }
+    while (blocked) {
+        struct conn *c = blocked;
+        blocked = c->dirty_next;
+        c->dirty_next = g_dirty;
+        g_dirty = c;
     }
 }
 

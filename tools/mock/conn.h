@@ -33,6 +33,7 @@ struct conn {
     bool dirty;              /* on the flush list */
     bool close_when_flushed; /* HTTP Connection: close, or peer EOF */
     bool read_wants_write;   /* SSL_read needs the socket writable */
+    bool write_blocked;      /* the last SSL_write could not finish */
     uint64_t created_ms, last_recv_ms;
     struct buf in, out; /* plaintext: unparsed input, unwritten output */
     struct http_state http;
@@ -56,6 +57,9 @@ ssize_t conn_tls_read(struct conn *c, void *p, size_t n);
 /* Queue c for conn_flush() before the loop sleeps again. */
 void conn_mark_dirty(struct conn *c);
 void conn_flush_dirty(void);
+/* The same, except connections whose last SSL_write blocked stay queued for
+ * the next conn_flush_dirty() (--rate N flushes after every event). */
+void conn_flush_ready(void);
 
 /* graceful sends a TLS close_notify; otherwise it is a plain TCP close. */
 void conn_close(struct conn *c, bool graceful);

@@ -12,6 +12,8 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <netinet/in.h>
@@ -41,8 +43,18 @@ struct config g_cfg = {
     .drop_after = -1,
 };
 
-/* epoll tag of the signalfd; the listener uses CONN_LISTEN_TAG. */
-static char g_signal_tag;
+/* epoll tags of the signalfd and the playback timerfd; the listener uses
+ * CONN_LISTEN_TAG. */
+static char g_signal_tag, g_timer_tag;
+
+/* --rate N: a CLOCK_MONOTONIC timerfd (absolute, ns) wakes us at the next
+ * event's due time, so each event leaves on time instead of on epoll's ms
+ * ticks. It is armed periodic with the event interval: when the schedule
+ * falls on whole nanoseconds (10,000/s: 100,000 ns) it then needs no
+ * timerfd_settime per event, which costs a VM exit or two on a VM. */
+static int g_timer_fd = -1;
+static uint64_t g_timer_next = UINT64_MAX; /* ns of its next expiry; MAX = disarmed */
+static uint64_t g_timer_period;            /* ns */
 
 /* Rounds of generate-then-flush per loop iteration before we poll again,
  * so a fast reader cannot starve the other sockets. */
@@ -236,14 +248,48 @@ static int listen_on(const char *addr, int port, int *bound_port)
     return fd;
 }
 
+static void arm_playback_timer(void)
+{
+    uint64_t due = playback_next_due_ns();
+    if (due == g_timer_next)
+        return; /* already set to fire then */
+    struct itimerspec its = {{0, 0}, {0, 0}}; /* all zero disarms */
+    uint64_t period = 0;
+    if (due != UINT64_MAX) {
+        /* Periodic from one a day to 50,000/s; outside that range,
+         * one-shot and re-armed after every wake-up. */
+        double p = 1e9 / g_cfg.rate;
+        period = p >= 20e3 && p <= 86400e9 ? (uint64_t)(p + 0.5) : 0;
+        its.it_value.tv_sec = (time_t)(due / 1000000000u);
+        its.it_value.tv_nsec = (long)(due % 1000000000u);
+        its.it_interval.tv_sec = (time_t)(period / 1000000000u);
+        its.it_interval.tv_nsec = (long)(period % 1000000000u);
+    }
+    if (timerfd_settime(g_timer_fd, TFD_TIMER_ABSTIME, &its, NULL) == 0) {
+        g_timer_next = due;
+        g_timer_period = period;
+    } else {
+        log_err("timerfd_settime: %s", strerror(errno));
+    }
+}
+
+static void on_playback_timer(void)
+{
+    uint64_t ticks = 0;
+    if (read(g_timer_fd, &ticks, sizeof ticks) != (ssize_t)sizeof ticks) {
+        if (errno != EAGAIN)
+            log_err("timerfd read: %s", strerror(errno));
+        return;
+    }
+    if (g_timer_next != UINT64_MAX)
+        g_timer_next = g_timer_period ? g_timer_next + ticks * g_timer_period : UINT64_MAX;
+}
+
 static int epoll_timeout(uint64_t now, bool busy)
 {
     if (busy)
         return 0;
     uint64_t next = conn_next_deadline();
-    uint64_t due = playback_next_due();
-    if (due < next)
-        next = due;
     if (next == UINT64_MAX)
         return -1;
     if (next <= now)
@@ -267,6 +313,8 @@ static void run(int epfd, int sig_fd)
             void *tag = evs[i].data.ptr;
             if (tag == CONN_LISTEN_TAG) {
                 conn_accept_all();
+            } else if (tag == &g_timer_tag) {
+                on_playback_timer();
             } else if (tag == &g_signal_tag) {
                 struct signalfd_siginfo si;
                 if (read(sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
@@ -282,7 +330,7 @@ static void run(int epfd, int sig_fd)
          * for the next batch, and nothing else would wake us for it. */
         conn_flush_dirty();
         for (int round = 0; round < PLAYBACK_ROUNDS; round++) {
-            bool more = playback_run(now);
+            bool more = playback_run();
             conn_flush_dirty();
             if (!more)
                 break;
@@ -291,6 +339,7 @@ static void run(int epfd, int sig_fd)
         conn_housekeeping(now);
         conn_flush_dirty();
         conn_reap();
+        arm_playback_timer();
     }
 }
 
@@ -318,10 +367,13 @@ int main(int argc, char **argv)
     if (!ssl_ctx)
         goto out;
     epfd = epoll_create1(EPOLL_CLOEXEC);
+    g_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     struct epoll_event lev = {.events = EPOLLIN, .data.ptr = CONN_LISTEN_TAG};
     struct epoll_event sev = {.events = EPOLLIN, .data.ptr = &g_signal_tag};
-    if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &lev) != 0 ||
-        epoll_ctl(epfd, EPOLL_CTL_ADD, sig_fd, &sev) != 0) {
+    struct epoll_event tev = {.events = EPOLLIN, .data.ptr = &g_timer_tag};
+    if (epfd < 0 || g_timer_fd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &lev) != 0 ||
+        epoll_ctl(epfd, EPOLL_CTL_ADD, sig_fd, &sev) != 0 ||
+        epoll_ctl(epfd, EPOLL_CTL_ADD, g_timer_fd, &tev) != 0) {
         log_err("epoll setup: %s", strerror(errno));
         goto out;
     }
@@ -339,6 +391,8 @@ out:
     SSL_CTX_free(ssl_ctx);
     events_free();
     oauth_free();
+    if (g_timer_fd >= 0)
+        close(g_timer_fd);
     if (epfd >= 0)
         close(epfd);
     if (listen_fd >= 0)

@@ -10,10 +10,18 @@
 #include "ws.h"
 
 static bool g_started, g_paused, g_done;
-/* The --rate clock: events due = (now - base) * rate; rebased on resume so
- * a pause does not turn into a burst. */
-static uint64_t g_base_ms, g_emitted_since_base;
+/* The --rate schedule, CLOCK_MONOTONIC ns: the k-th event after base
+ * (k = 0, 1, ...) is due at base + (k + 1) / rate seconds. Rebased on
+ * resume so a pause does not turn into a burst. */
+static uint64_t g_base_ns, g_emitted_since_base;
 static uint64_t g_seq;
+
+static uint64_t due_ns(uint64_t k)
+{
+    double t = (double)(k + 1) * 1e9 / g_cfg.rate;
+    /* Beyond ~280 years: never (and no overflow for tiny rates). */
+    return t >= 9e18 ? UINT64_MAX : g_base_ns + (uint64_t)t;
+}
 
 bool playback_started(void) { return g_started; }
 bool playback_paused(void) { return g_paused; }
@@ -24,7 +32,7 @@ void playback_on_connect(void)
     if (g_started)
         return;
     g_started = true;
-    g_base_ms = mono_ms();
+    g_base_ns = mono_ns();
     g_emitted_since_base = 0;
     if (events_total() == 0)
         g_done = true;
@@ -58,16 +66,21 @@ static void emit_one(void)
     }
 }
 
-bool playback_run(uint64_t now)
+bool playback_run(void)
 {
     if (!g_started || g_paused || g_done)
         return false;
     if (g_cfg.rate > 0) {
-        /* The clock runs whether or not anyone listens. */
-        uint64_t due = (uint64_t)((double)(now - g_base_ms) * g_cfg.rate / 1000.0);
-        while (g_emitted_since_base < due && !g_done) {
+        /* The clock runs whether or not anyone listens. Each event is
+         * flushed on its own, so it leaves in its own SSL_write (and gets
+         * its own --stamp) at its due time; when we are behind, everything
+         * due by now goes out back to back. Connections whose socket is
+         * full are left to the main loop's flush (and EPOLLOUT). */
+        uint64_t now = mono_ns();
+        while (!g_done && due_ns(g_emitted_since_base) <= now) {
             emit_one();
             g_emitted_since_base++;
+            conn_flush_ready();
         }
         return false;
     }
@@ -92,13 +105,11 @@ bool playback_run(uint64_t now)
     return !g_done;
 }
 
-uint64_t playback_next_due(void)
+uint64_t playback_next_due_ns(void)
 {
     if (!g_started || g_paused || g_done || g_cfg.rate <= 0)
         return UINT64_MAX;
-    double t = (double)(g_emitted_since_base + 1) * 1000.0 / g_cfg.rate;
-    uint64_t ms = (uint64_t)t;
-    return g_base_ms + ms + ((double)ms < t ? 1 : 0);
+    return due_ns(g_emitted_since_base);
 }
 
 void playback_pause(void)
@@ -113,7 +124,7 @@ void playback_resume(void)
     if (!g_paused)
         return;
     g_paused = false;
-    g_base_ms = mono_ms();
+    g_base_ns = mono_ns();
     g_emitted_since_base = 0;
     log_info("playback resumed");
 }

@@ -9,13 +9,15 @@
 
 void playback_on_connect(void);
 
-/* Emits what is due now. With --rate 0 that is as much as the slowest open
- * connection has room for; returns true if calling again after a flush may
- * emit more. */
-bool playback_run(uint64_t now);
+/* Emits what is due now. With --rate N, every event whose scheduled time
+ * has come, each flushed on its own; with --rate 0, as much as the slowest
+ * open connection has room for. Returns true if calling again after a flush
+ * may emit more. */
+bool playback_run(void);
 
-/* Monotonic ms of the next timed emission, UINT64_MAX if none. */
-uint64_t playback_next_due(void);
+/* CLOCK_MONOTONIC ns of the next timed emission (--rate N), UINT64_MAX if
+ * none; the main loop arms a timerfd for it. */
+uint64_t playback_next_due_ns(void);
 
 void playback_pause(void);
 void playback_resume(void);

@@ -89,6 +89,13 @@ static uint64_t clock_ms(clockid_t id)
 uint64_t mono_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 uint64_t wall_ms(void) { return clock_ms(CLOCK_REALTIME); }
 
+uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int hexval(int c)
 {
     if (c >= '0' && c <= '9')

@@ -24,6 +24,7 @@ static inline size_t buf_avail(const struct buf *b) { return b->len - b->off; }
 static inline char *buf_ptr(const struct buf *b) { return b->data + b->off; }
 
 uint64_t mono_ms(void); /* CLOCK_MONOTONIC, for deadlines */
+uint64_t mono_ns(void); /* CLOCK_MONOTONIC, for the --rate schedule */
 uint64_t wall_ms(void); /* epoch milliseconds, for event_ts */
 
 /* Looks up key in an application/x-www-form-urlencoded string (query or

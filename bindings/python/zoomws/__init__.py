@@ -24,7 +24,7 @@ from .errors import (AuthError, ConfigError, InvalidArgumentError, LibraryError,
                      TokenError, ZoomWSError)
 from .event import Event, Status
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "ABI_VERSION_MAJOR", "SONAME", "Library", "load_library", "library_version",

@@ -235,7 +235,7 @@ static void test_event_ts_escaped_string(void **state)
     static const char json[] = "{\"event\":\"a\",\"event_ts\":\"\\u0031\\u0032\"}";
     zbuf name = {0};
     inner_event ev;
-    assert_int_equal(envelope__event(json, sizeof json - 1, &ev, &name), 0);
+    assert_int_equal(envelope__event(json, sizeof json - 1, &ev, &name, NULL), 0);
     assert_string_equal(ev.name, "a");
     zws_event e = {.name = ev.name, .ts = ev.ts, .json = json, .json_len = sizeof json - 1};
     int64_t via_tree = 0;
