@@ -147,7 +147,7 @@ static const char *escape(const char *p, const char *end, unsigned *cp)
     }
 }
 
-const char *jscan__string(const char *p, const char *end, bool *has_escape)
+static inline const char *scan_string(const char *p, const char *end, bool *has_escape)
 {
     *has_escape = false;
     if (p >= end || *p != '"')
@@ -176,6 +176,11 @@ const char *jscan__string(const char *p, const char *end, bool *has_escape)
             return NULL; /* a control character */
         }
     }
+}
+
+const char *jscan__string(const char *p, const char *end, bool *has_escape)
+{
+    return scan_string(p, end, has_escape);
 }
 
 static size_t put_utf8(char *o, unsigned cp)
@@ -212,12 +217,18 @@ const char *jscan__string_decode(const char *p, const char *end, zbuf *out, bool
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
             _mm_storeu_si128((__m128i *)(void *)o, v);
             unsigned mask = specials16(v);
-            if (mask) {
-                unsigned k = (unsigned)__builtin_ctz(mask);
-                p += k, o += k;
-                goto special;
+            if (!mask) {
+                p += 16, o += 16;
+                continue;
             }
-            p += 16, o += 16;
+            unsigned k = (unsigned)__builtin_ctz(mask);
+            p += k, o += k;
+            char e; /* \" and the like, most specials here: without leaving the loop */
+            if (*p == '\\' && end - p >= 2 && (e = short_escape[(unsigned char)p[1]])) {
+                *o++ = e, p += 2;
+                continue;
+            }
+            goto special;
         }
         while (p < end && plain[(unsigned char)*p])
             *o++ = *p++;
@@ -443,7 +454,7 @@ const char *jscan__value_taped(const char *p, const char *end, int depth, jscan_
     node = tape_open(t, p, key);
     switch (*p) {
     case '"':
-        return tape_close(t, node, jscan__string(p, end, &esc));
+        return tape_close(t, node, scan_string(p, end, &esc));
     case 't': return tape_close(t, node, literal(p, end, "true", 4));
     case 'f': return tape_close(t, node, literal(p, end, "false", 5));
     case 'n': return tape_close(t, node, literal(p, end, "null", 4));
@@ -469,7 +480,7 @@ const char *jscan__value_taped(const char *p, const char *end, int depth, jscan_
         for (;;) {
             jscan_key member;
             member.k = ws(p, end);
-            if (!(member.kend = jscan__string(member.k, end, &member.esc)))
+            if (!(member.kend = scan_string(member.k, end, &member.esc)))
                 return NULL;
             p = ws(member.kend, end);
             if (p >= end || *p++ != ':')
