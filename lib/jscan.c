@@ -213,22 +213,33 @@ const char *jscan__string_decode(const char *p, const char *end, zbuf *out, bool
     for (;;) {
         /* a run of plain bytes: copied 16 at a time, kept up to the first special */
 #ifdef JSCAN_SSE2
-        while (end - p >= 16) {
+        /* 16 bytes a step, copied whole; the short escapes inside a block
+         * (\" every few bytes in a double-encoded event) are all handled from
+         * its one mask: each re-copies the rest of the block one byte to the
+         * left, from an address the mask alone gives, so the escapes do not
+         * wait on each other's loads. 34 bytes ahead keep those copies inside
+         * the input (and, as decoding never grows, inside out). */
+        while (end - p >= 34) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
             _mm_storeu_si128((__m128i *)(void *)o, v);
-            unsigned mask = specials16(v);
-            if (!mask) {
-                p += 16, o += 16;
-                continue;
+            unsigned mask = specials16(v), k = 0, next = 16;
+            size_t shift = 0; /* escapes decoded in this block so far */
+            char e;
+            for (; mask; mask &= ~(3u << k)) { /* the escape and what it escapes */
+                k = (unsigned)__builtin_ctz(mask);
+                if (p[k] != '\\' || !(e = short_escape[(unsigned char)p[k + 1]]))
+                    break;
+                char *at = o + k - shift++;
+                *at = e;
+                _mm_storeu_si128((__m128i *)(void *)(at + 1),
+                                 _mm_loadu_si128((const __m128i *)(const void *)(p + k + 2)));
+                next = k + 2 > 16 ? k + 2 : 16;
             }
-            unsigned k = (unsigned)__builtin_ctz(mask);
-            p += k, o += k;
-            char e; /* \" and the like, most specials here: without leaving the loop */
-            if (*p == '\\' && end - p >= 2 && (e = short_escape[(unsigned char)p[1]])) {
-                *o++ = e, p += 2;
-                continue;
+            if (mask) { /* a special of another kind at k */
+                o += k - shift, p += k;
+                goto special;
             }
-            goto special;
+            o += next - shift, p += next;
         }
         while (p < end && plain[(unsigned char)*p])
             *o++ = *p++;

@@ -422,17 +422,18 @@ static void test_unescape_roundtrip(void **state)
     zbuf out = {0};
     for (int r = 0; r < 3000; r++) {
         /* random code points, as UTF-8 */
-        char raw[256];
+        char raw[512];
         size_t n = 0;
-        int count = (int)(rnd32() % 40);
+        int count = (int)(rnd32() % 80);
         for (int i = 0; i < count; i++) {
             uint32_t cp;
-            switch (rnd32() % 5) {
+            switch (rnd32() % 6) {
             case 0: cp = 1 + rnd32() % 0x7f; break;
             case 1: cp = 0x80 + rnd32() % (0x800 - 0x80); break;
             case 2: cp = 0x800 + rnd32() % (0x10000 - 0x800); break;
             case 3: cp = 0x10000 + rnd32() % (0x110000 - 0x10000); break;
-            default: cp = "\"\\/\b\f\n\r\t\x01\x1f"[rnd32() % 10]; break;
+            case 4: cp = "\"\\/\b\f\n\r\t\x01\x1f"[rnd32() % 10]; break;
+            default: cp = "\"\\"[rnd32() % 2]; break; /* as dense as in a double-encoded event */
             }
             if (cp >= 0xD800 && cp <= 0xDFFF)
                 cp = 0xE000;
@@ -464,6 +465,22 @@ static void test_unescape_roundtrip(void **state)
         assert_int_equal(jscan__unescape(enc + 1, enc + elen - 1, &out), 0);
         assert_int_equal(out.len, n);
         assert_memory_equal(out.data, raw, n);
+        /* validated and decoded in one pass: alone, and followed by more text as
+         * in an envelope (so the 16-byte steps run up to the closing quote) */
+        for (int tail = 0; tail < 2; tail++) {
+            char buf[2048];
+            int blen = snprintf(buf, sizeof buf, "%s%s", enc, tail ? ",\"module\":\"message\"}   " : "");
+            bool nomem;
+            zbuf dec = {0};
+            assert_ptr_equal(jscan__string_decode(buf, buf + blen, &dec, &nomem), buf + elen);
+            assert_int_equal(dec.len, n);
+            assert_memory_equal(dec.data, raw, n);
+            assert_int_equal(dec.data[n], '\0');
+            /* and a cut string is refused */
+            assert_null(jscan__string_decode(buf, buf + elen - 1, &dec, &nomem));
+            assert_false(nomem);
+            zbuf__free(&dec);
+        }
         /* and inside an array, jansson and jscan agree that it is valid */
         char arr[2048];
         int alen = snprintf(arr, sizeof arr, "[%s]", enc);
