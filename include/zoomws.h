@@ -166,7 +166,8 @@ typedef void (*zws_state_cb)(zws_client *client, const zws_status *status, void 
 
 /* -------------------------------------------------------------- lifecycle */
 
-/** Creates a client (IDLE). Returns NULL only when out of memory. */
+/** Creates a client (IDLE). Returns NULL only when out of memory or out of file
+ * descriptors (a standalone client opens three: its epoll set, timer and eventfd). */
 ZWS_API zws_client *zws_client_new(void);
 
 /**
@@ -404,8 +405,10 @@ ZWS_API zws_group *zws_group_new(void);
  * zws_client_get_fd gives the group's fd, zws_client_dispatch and
  * zws_client_run are refused (ZWS_E_STATE: dispatch the group), and
  * zws_client_connect, zws_client_stop and every other function work as
- * before, with the group dispatching. A stop already requested is kept. Do not call zws_client_stop on the client
- * (from another thread or a signal handler) while this runs. Returns 0,
+ * before, with the group dispatching. A stop already requested is kept. Do
+ * not call zws_client_stop on the client (from another thread or a signal
+ * handler) while this runs. A client holds its three descriptors until it is
+ * added: with thousands of clients, add each one as it is created. Returns 0,
  * ZWS_E_INVALID (NULL group or client), ZWS_E_STATE (the client is running,
  * or already in a group) or ZWS_E_NOMEM.
  */
