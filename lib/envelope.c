@@ -73,8 +73,7 @@ static const char *env_member(const char *k, const char *kend, bool esc, const c
         return NULL;
     if (key_is(k, kend, esc, "module")) {
         s->module = v, s->module_end = vend;
-        if (*v == '"')
-            jscan__string(v, vend, &s->module_esc);
+        s->module_esc = memchr(v, '\\', (size_t)(vend - v)) != NULL;
     } else if (key_is(k, kend, esc, "content")) {
         s->content = v, s->content_end = vend;
     } else if (key_is(k, kend, esc, "success")) {
@@ -119,7 +118,6 @@ int envelope__parse(const char *buf, size_t len, envelope *out, zbuf *scratch)
 
 struct event_scan {
     const char *name, *name_end, *ts, *ts_end;
-    bool name_esc;
     jscan_tape *tape;
 };
 
@@ -133,8 +131,6 @@ static const char *event_member(const char *k, const char *kend, bool esc, const
         return NULL;
     if (key_is(k, kend, esc, "event")) {
         s->name = v, s->name_end = vend;
-        if (*v == '"')
-            jscan__string(v, vend, &s->name_esc);
     } else if (key_is(k, kend, esc, "event_ts")) {
         s->ts = v, s->ts_end = vend;
     }

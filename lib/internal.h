@@ -139,7 +139,8 @@ const char *jscan__string(const char *p, const char *end, bool *has_escape);
  * body to out (NUL-terminated) in the same pass. The end of the string, or
  * NULL when invalid or out of memory (then *nomem is set). */
 const char *jscan__string_decode(const char *p, const char *end, zbuf *out, bool *nomem);
-/* Unescapes the string body [p, end) (between the quotes, already validated). */
+/* Unescapes the string body [p, end) (between the quotes, already validated:
+ * ZWS_E_PROTOCOL if it was not). 0, or ZWS_E_NOMEM. */
 int jscan__unescape(const char *p, const char *end, zbuf *out);
 /* Does the scanned key [k, kend) (with its quotes) equal name[0..n)? */
 bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *name, size_t n);

@@ -112,39 +112,29 @@ static const char *escape(const char *p, const char *end, unsigned *cp)
 {
     if (p >= end)
         return NULL;
-    switch (*p) {
-    case '"': *cp = '"'; return p + 1;
-    case '\\': *cp = '\\'; return p + 1;
-    case '/': *cp = '/'; return p + 1;
-    case 'b': *cp = '\b'; return p + 1;
-    case 'f': *cp = '\f'; return p + 1;
-    case 'n': *cp = '\n'; return p + 1;
-    case 'r': *cp = '\r'; return p + 1;
-    case 't': *cp = '\t'; return p + 1;
-    case 'u': {
-        if (end - p < 5)
-            return NULL;
-        int u = hex4(p + 1);
-        if (u <= 0) /* invalid, or \u0000 which jansson refuses by default */
-            return NULL;
-        p += 5;
-        if (u >= 0xDC00 && u <= 0xDFFF)
-            return NULL; /* lone low surrogate */
-        if (u >= 0xD800 && u <= 0xDBFF) {
-            if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-                return NULL;
-            int lo = hex4(p + 2);
-            if (lo < 0xDC00 || lo > 0xDFFF)
-                return NULL;
-            p += 6;
-            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-        }
-        *cp = (unsigned)u;
-        return p;
+    if (short_escape[(unsigned char)*p]) {
+        *cp = (unsigned char)short_escape[(unsigned char)*p];
+        return p + 1;
     }
-    default:
+    if (*p != 'u' || end - p < 5)
         return NULL;
+    int u = hex4(p + 1);
+    if (u <= 0) /* invalid, or \u0000 which jansson refuses by default */
+        return NULL;
+    p += 5;
+    if (u >= 0xDC00 && u <= 0xDFFF)
+        return NULL; /* lone low surrogate */
+    if (u >= 0xD800 && u <= 0xDBFF) {
+        if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+            return NULL;
+        int lo = hex4(p + 2);
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return NULL;
+        p += 6;
+        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
     }
+    *cp = (unsigned)u;
+    return p;
 }
 
 static inline const char *scan_string(const char *p, const char *end, bool *has_escape)
@@ -295,27 +285,10 @@ int jscan__unescape(const char *p, const char *end, zbuf *out)
         p += run;
         if (!bs)
             break;
-        p++; /* the backslash; the scanner has validated what follows */
-        char ch = *p++;
-        switch (ch) {
-        case 'b': *o++ = '\b'; break;
-        case 'f': *o++ = '\f'; break;
-        case 'n': *o++ = '\n'; break;
-        case 'r': *o++ = '\r'; break;
-        case 't': *o++ = '\t'; break;
-        case 'u': {
-            unsigned cp = (unsigned)hex4(p);
-            p += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                unsigned lo = (unsigned)hex4(p + 2);
-                p += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            }
-            o += put_utf8(o, cp);
-            break;
-        }
-        default: *o++ = ch; break; /* " \ / */
-        }
+        unsigned cp; /* the scanner has validated what follows the backslash */
+        if (!(p = escape(p + 1, end, &cp)))
+            return ZWS_E_PROTOCOL;
+        o += put_utf8(o, cp);
     }
     out->len = (size_t)(o - out->data);
     *o = '\0';

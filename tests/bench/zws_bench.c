@@ -337,51 +337,76 @@ static void pump(int ep, double secs)
     }
 }
 
-static int multi(long requested)
+/* What `multi` and `group` measure: memory and descriptors with one client
+ * open and with all of them, and how long connecting them took. */
+struct many {
+    long requested, limit, n, rss0, rss1, rssn;
+    int fds0, fds1, fdsn;
+    bool fd_limited;
+    double t0, t1, t2;
+};
+
+/* After the first client opened: how many of the requested fit the descriptor
+ * limit at `per` each, `reserve` kept for clients in the middle of connecting. */
+static void many_fit(struct many *m, long per, long reserve)
 {
-    long limit = raise_nofile(requested * 8 + 1024); /* 7 per client today (see results.md) */
-    long n = requested;
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    struct slot *slots = calloc((size_t)n, sizeof *slots);
-    if (ep < 0 || !slots)
-        die("setup", NULL);
-    long rss0 = status_kb("VmRSS");
-    int fds0 = count_fds();
-    double t0 = mono();
-    if (!connect_range(ep, slots, 0, 1, 1, 30))
-        die("the first client did not open", slots[0].c);
-    pump(ep, 0.5);
-    long rss1 = status_kb("VmRSS");
-    int fds1 = count_fds();
-    /* Descriptors per client (a connecting one may hold a few more): stop where they run out. */
-    long per = fds1 - fds0 > 0 ? fds1 - fds0 : 1;
-    long fit = (limit - fds0 - 64) / (per + 1);
-    bool fd_limited = fit < n;
-    if (fd_limited) {
+    long fit = (m->limit - m->fds0 - reserve) / (per > 0 ? per : 1);
+    m->n = m->requested;
+    m->fd_limited = fit < m->n;
+    if (m->fd_limited) {
         fprintf(stderr, "zws_bench: %ld descriptors allow about %ld clients of %ld each, not %ld\n",
-                limit, fit, per, n);
-        n = fit;
+                m->limit, fit, per, m->n);
+        m->n = fit;
     }
-    double t1 = mono();
-    bool ok = connect_range(ep, slots, 1, n, 64, 600);
-    double t2 = mono();
-    pump(ep, 2.0); /* settle: tokens' keep-alive connections, late frees */
-    long rssn = status_kb("VmRSS");
-    int fdsn = count_fds();
+}
+
+/* The JSON fields of both modes, without the closing brace. */
+static void many_print(const struct many *m, struct slot *slots, bool ok)
+{
     long still_open = 0;
-    for (long i = 0; i < n; i++)
+    for (long i = 0; i < m->n; i++)
         still_open += slots[i].c && zws_client_state(slots[i].c) == ZWS_STATE_OPEN;
+    long n = m->n;
     printf("{\"client\":\"libzoomws\",\"requested\":%ld,\"fd_limit\":%ld,\"fd_limited\":%s,"
            "\"clients\":%ld,\"open\":%ld,\"all_opened\":%s,"
            "\"failures\":%ld,\"rss_before_kb\":%ld,\"rss_1_kb\":%ld,\"rss_n_kb\":%ld,"
            "\"per_client_kb\":%.2f,\"fds_1\":%d,\"fds_n\":%d,\"fds_per_client\":%.2f,"
-           "\"first_open_s\":%.3f,\"connect_all_s\":%.3f,\"max_rss_kb\":%ld}\n",
-           requested, limit, fd_limited ? "true" : "false", n, still_open, ok ? "true" : "false", g_failed, rss0, rss1, rssn,
-           n > 1 ? (double)(rssn - rss1) / (double)(n - 1) : 0.0, fds1, fdsn,
-           n > 1 ? (double)(fdsn - fds1) / (double)(n - 1) : 0.0, t1 - t0, t2 - t1,
+           "\"first_open_s\":%.3f,\"connect_all_s\":%.3f,\"max_rss_kb\":%ld",
+           m->requested, m->limit, m->fd_limited ? "true" : "false", n, still_open,
+           ok ? "true" : "false", g_failed, m->rss0, m->rss1, m->rssn,
+           n > 1 ? (double)(m->rssn - m->rss1) / (double)(n - 1) : 0.0, m->fds1, m->fdsn,
+           n > 1 ? (double)(m->fdsn - m->fds1) / (double)(n - 1) : 0.0, m->t1 - m->t0, m->t2 - m->t1,
            status_kb("VmHWM"));
+}
+
+static int multi(long requested)
+{
+    struct many m = {.requested = requested};
+    m.limit = raise_nofile(requested * 8 + 1024); /* 7 per client today (see results.md) */
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct slot *slots = calloc((size_t)requested, sizeof *slots);
+    if (ep < 0 || !slots)
+        die("setup", NULL);
+    m.rss0 = status_kb("VmRSS");
+    m.fds0 = count_fds();
+    m.t0 = mono();
+    if (!connect_range(ep, slots, 0, 1, 1, 30))
+        die("the first client did not open", slots[0].c);
+    pump(ep, 0.5);
+    m.rss1 = status_kb("VmRSS");
+    m.fds1 = count_fds();
+    /* descriptors per client, one more for a connecting one's libcurl socket */
+    many_fit(&m, m.fds1 - m.fds0 + 1, 64);
+    m.t1 = mono();
+    bool ok = connect_range(ep, slots, 1, m.n, 64, 600);
+    m.t2 = mono();
+    pump(ep, 2.0); /* settle: tokens' keep-alive connections, late frees */
+    m.rssn = status_kb("VmRSS");
+    m.fdsn = count_fds();
+    many_print(&m, slots, ok);
+    printf("}\n");
     fflush(stdout);
-    for (long i = 0; i < n; i++)
+    for (long i = 0; i < m.n; i++)
         zws_client_free(slots[i].c);
     free(slots);
     close(ep);
@@ -427,49 +452,33 @@ static void group_pump(zws_group *grp, double secs)
 static int group(long requested, long hold_s)
 {
     /* one socket per open client, a few more while one connects */
-    long limit = raise_nofile(requested + 1024);
-    long n = requested;
-    struct slot *slots = calloc((size_t)n, sizeof *slots);
+    struct many m = {.requested = requested};
+    m.limit = raise_nofile(requested + 1024);
+    struct slot *slots = calloc((size_t)requested, sizeof *slots);
     if (!slots)
         die("setup", NULL);
     zws_client_free(zws_client_new()); /* one-time library set-up, outside the figures */
-    long rss0 = status_kb("VmRSS");
-    int fds0 = count_fds();
+    m.rss0 = status_kb("VmRSS");
+    m.fds0 = count_fds();
     zws_group *grp = zws_group_new();
     if (!grp)
         die("zws_group_new", NULL);
-    double t0 = mono();
+    m.t0 = mono();
     if (!group_connect_range(grp, slots, 0, 1, 1, 30))
         die("the first client did not open", slots[0].c);
     group_pump(grp, 0.5);
-    long rss1 = status_kb("VmRSS");
-    int fds1 = count_fds();
-    long per = fds1 - fds0 - 3 > 0 ? fds1 - fds0 - 3 : 1; /* the group's own three aside */
-    long fit = (limit - fds0 - 64 - 64 * 4) / per; /* 64 connecting, libcurl's few sockets each */
-    bool fd_limited = fit < n;
-    if (fd_limited) {
-        fprintf(stderr, "zws_bench: %ld descriptors allow about %ld clients of %ld each, not %ld\n",
-                limit, fit, per, n);
-        n = fit;
-    }
-    double t1 = mono();
-    bool ok = group_connect_range(grp, slots, 1, n, 64, 600);
-    double t2 = mono();
+    m.rss1 = status_kb("VmRSS");
+    m.fds1 = count_fds();
+    /* the group's own three aside; 64 connecting, libcurl's few sockets each */
+    many_fit(&m, m.fds1 - m.fds0 - 3, 64 + 64 * 4);
+    m.t1 = mono();
+    bool ok = group_connect_range(grp, slots, 1, m.n, 64, 600);
+    m.t2 = mono();
     group_pump(grp, 2.0);
-    long rssn = status_kb("VmRSS");
-    int fdsn = count_fds();
-    long still_open = 0;
-    for (long i = 0; i < n; i++)
-        still_open += slots[i].c && zws_client_state(slots[i].c) == ZWS_STATE_OPEN;
-    printf("{\"client\":\"libzoomws\",\"requested\":%ld,\"fd_limit\":%ld,\"fd_limited\":%s,"
-           "\"clients\":%ld,\"open\":%ld,\"all_opened\":%s,"
-           "\"failures\":%ld,\"rss_before_kb\":%ld,\"rss_1_kb\":%ld,\"rss_n_kb\":%ld,"
-           "\"per_client_kb\":%.2f,\"fds_1\":%d,\"fds_n\":%d,\"fds_per_client\":%.2f,"
-           "\"first_open_s\":%.3f,\"connect_all_s\":%.3f,\"max_rss_kb\":%ld",
-           requested, limit, fd_limited ? "true" : "false", n, still_open, ok ? "true" : "false",
-           g_failed, rss0, rss1, rssn, n > 1 ? (double)(rssn - rss1) / (double)(n - 1) : 0.0, fds1,
-           fdsn, n > 1 ? (double)(fdsn - fds1) / (double)(n - 1) : 0.0, t1 - t0, t2 - t1,
-           status_kb("VmHWM"));
+    m.rssn = status_kb("VmRSS");
+    m.fdsn = count_fds();
+    many_print(&m, slots, ok);
+    long n = m.n;
     if (hold_s > 0) {
         /* heartbeats every 30 s keep them open; a drop would show as failures or fewer open */
         long failed0 = g_failed;
