@@ -16,7 +16,7 @@ BENCH_ARGS ?=
 
 $(B)/bench/zws_bench: tests/bench/zws_bench.c include/zoomws.h $(B)/libzoomws.so
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iinclude -o $@ $< -L$(B) -lzoomws -Wl,-rpath,'$$ORIGIN/..' -lcurl -lpthread
+	$(CC) $(ALL_CFLAGS) -Iinclude -o $@ $< -L$(B) -lzoomws -Wl,-rpath,'$$ORIGIN/..' -lcurl -lssl -lcrypto -lpthread
 
 .PHONY: bench bench-deps
 bench-deps:

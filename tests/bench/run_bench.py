@@ -383,6 +383,23 @@ class Bench:
 
     # -------------------------------------------------------------- 3a/4. idle and memory
 
+    def floor(self, runs=3):
+        """The RSS of libzoomws's dependencies alone (zws_bench floor: libcurl and OpenSSL initialised
+        and a TLS context loaded with the simulator's CA, as the idle clients have, but no client)."""
+        mock = Mock(self, ["--count", "0"])
+        try:
+            out = []
+            for _ in range(runs):
+                r, _, err = run_client([self.cbench, "floor"], self.env_for(mock), 30)
+                if r:
+                    out.append({"hwm_kb": r["hwm_kb"], "anon_kb": r["anon_kb"], "file_kb": r["file_kb"],
+                                "cpu_per_min": 0.0, "wakeups_per_min": 0.0})
+                else:
+                    log(f"floor: {err}")
+            return out
+        finally:
+            mock.stop()
+
     def idle(self):
         k, secs = self.a.idle_instances, self.a.idle_seconds
         mock = Mock(self, ["--count", "0"])
@@ -433,6 +450,8 @@ class Bench:
                                "wakeups_per_min": ((v1 - v0) + (i1 - i0)) * 60 / secs,
                                "voluntary_per_min": (v1 - v0) * 60 / secs,
                                "hwm_kb": hwm, "rss_kb": rss, "threads": threads})
+        if any(c.key == "c" for c in self.active("idle")):
+            res["floor"] = self.floor()
         for key, rows in res.items():
             log(f"idle {key}: " + "; ".join(
                 f"HWM {r['hwm_kb']} kB, {r['wakeups_per_min']:.1f} wake-ups/min, {r['cpu_per_min']:.3f} CPU s/min"
@@ -648,6 +667,13 @@ def table(b):
         row("… of which anonymous / file-backed (shared libraries), MiB",
             {k: f"{fmt(None if an[k] is None else an[k] / 1024, '.1f')} / {fmt(None if fb[k] is None else fb[k] / 1024, '.1f')}"
              for k in keys if an[k] is not None})
+        fl = idle.get("floor") or []
+        if fl:
+            f_hwm = median([r["hwm_kb"] for r in fl])
+            f_an, f_fb = median([r["anon_kb"] for r in fl]), median([r["file_kb"] for r in fl])
+            row("… the dependencies alone: libcurl, OpenSSL and what they load, initialised, no client "
+                "(total; anonymous / file-backed), MiB",
+                {"c": f"{fmt(f_hwm / 1024, '.1f')} ({fmt(f_an / 1024, '.1f')} / {fmt(f_fb / 1024, '.1f')})"})
         wk = {k: median([r["wakeups_per_min"] for r in idle.get(k, [])]) for k in keys}
         row("idle wake-ups per minute (context switches, all threads)", {k: fmt(wk[k], ".1f") for k in keys},
             "heartbeat + liveness only (≤ 4: 2 heartbeats, 2 replies)", None if wk.get("c") is None else wk["c"] <= 5)
@@ -759,7 +785,9 @@ def method(b):
         f"- **Idle**: {a.idle_instances} instances of each client connected at once to one simulator with no events "
         f"(heartbeats only, every 30 s as Zoom asks); after 5 s of settling, CPU (utime+stime) and context switches "
         f"(voluntary + involuntary, summed over all threads: each is a wake-up) are read from /proc over "
-        f"{a.idle_seconds} s; peak RSS is VmHWM at the end.",
+        f"{a.idle_seconds} s; peak RSS is VmHWM at the end. The floor under it is `zws_bench floor`: a process "
+        f"linked as the C client is that initialises libcurl and OpenSSL and loads a TLS context with the same CA, "
+        f"but starts no client (median of 3).",
         "- **Many clients**: tests/bench/zws_bench.c, one process: `multi N` (standalone clients, one epoll set "
         "holding every client's fd; 4 descriptors per client) and `group N` (the clients in one `zws_group`: one "
         "epoll set, timer and eventfd for all, so a client costs its socket); clients connected 64 at a time (each "

@@ -11,6 +11,9 @@
  *                                        many stayed open (hold_* fields)
  *   zws_bench reconnect DROPS URL        POST URL (the mock's /_mock/drop) DROPS times, time
  *                                        each drop to the next OPEN
+ *   zws_bench floor                      no client: the dependencies initialised as a client
+ *                                        would (libcurl, OpenSSL, a TLS context with the CA),
+ *                                        print their RSS (the floor under the idle figure)
  *
  * Credentials, URLs and the CA come from the ZOOM_* variables (zws_client_config_from_env).
  * Every mode drives the client from its own poll/epoll loop on zws_client_get_fd() (group:
@@ -31,6 +34,7 @@
 #include <dirent.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 #include "zoomws.h"
 
@@ -646,6 +650,23 @@ static int reconnect(int drops, const char *url)
     return 0;
 }
 
+/* What libzoomws's dependencies cost before it does anything of its own. */
+static int floor_rss(void)
+{
+    OPENSSL_init_ssl(0, NULL);
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    const char *ca = getenv("ZOOM_CA_FILE");
+    if (!ctx || (ca ? SSL_CTX_load_verify_locations(ctx, ca, NULL)
+                    : SSL_CTX_set_default_verify_paths(ctx)) != 1) {
+        fprintf(stderr, "zws_bench: cannot set up a TLS context\n");
+        return 1;
+    }
+    printf("{\"client\":\"floor\",\"hwm_kb\":%ld,\"anon_kb\":%ld,\"file_kb\":%ld}\n",
+           status_kb("VmHWM"), status_kb("RssAnon"), status_kb("RssFile"));
+    SSL_CTX_free(ctx);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -661,8 +682,10 @@ int main(int argc, char **argv)
         return group(atol(argv[2]), argc >= 4 ? atol(argv[3]) : 0);
     if (!strcmp(mode, "reconnect") && argc >= 4)
         return reconnect(atoi(argv[2]), argv[3]);
+    if (!strcmp(mode, "floor"))
+        return floor_rss();
 usage:
     fprintf(stderr, "usage: zws_bench throughput COUNT | latency COUNT SKIP FILE | idle | "
-                    "multi N | group N [HOLD_S] | reconnect DROPS DROP_URL\n");
+                    "multi N | group N [HOLD_S] | reconnect DROPS DROP_URL | floor\n");
     return 2;
 }
