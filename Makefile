@@ -38,6 +38,7 @@ all: $(SHARED) $(B)/libzoomws.so $(STATIC) $(B)/zoomws.pc $(TOOLS)
 $(B)/lib/%.o: lib/%.c lib/internal.h include/zoomws.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -Iinclude -c $< -o $@
+$(B)/lib/jscan.o: lib/jscan_compact.h
 
 $(SHARED): $(LIB_OBJ) lib/zoomws.map
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/zoomws.map -Wl,-z,defs \

@@ -18,13 +18,18 @@ $(B)/tests/test_%: tests/integration/test_%.c $(HARNESS_SRC) tests/integration/h
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HARNESS_SRC) -L$(B) -lzoomws -Wl,-rpath,'$$ORIGIN/..' \
 	  -lcmocka -lcurl -ljansson -lpthread
 
-# The scanner's tests again with its portable C path instead of SSE2 (what
-# non-x86 builds run): lib/jscan.c is linked ahead of the static library.
-PORTABLE_SCAN_TESTS := jscan envelope event
-PORTABLE_SCAN_BIN := $(PORTABLE_SCAN_TESTS:%=$(B)/tests/portable_scan/test_%)
-$(B)/tests/portable_scan/test_%: tests/unit/test_%.c lib/jscan.c $(STATIC)
+# The scanner's tests again with its other paths: portable C instead of SSE2
+# (what non-x86 builds run), and SSE2 without the SSSE3 decoder (x86-64 CPUs
+# without SSSE3). lib/jscan.c is linked ahead of the static library.
+SCAN_VARIANT_TESTS := jscan envelope event
+PORTABLE_SCAN_BIN := $(SCAN_VARIANT_TESTS:%=$(B)/tests/portable_scan/test_%)
+SSE2_SCAN_BIN := $(SCAN_VARIANT_TESTS:%=$(B)/tests/sse2_scan/test_%)
+$(B)/tests/portable_scan/test_%: tests/unit/test_%.c lib/jscan.c lib/jscan_compact.h $(STATIC)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -DZWS_PORTABLE_SCAN -o $@ $< lib/jscan.c $(STATIC) $(DEPS_LIBS) -lcmocka
+$(B)/tests/sse2_scan/test_%: tests/unit/test_%.c lib/jscan.c lib/jscan_compact.h $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -DZWS_NO_SSSE3 -o $@ $< lib/jscan.c $(STATIC) $(DEPS_LIBS) -lcmocka
 
 # The public header alone, as strict C99 and as C++.
 $(B)/tests/header_c99.o: include/zoomws.h
@@ -57,8 +62,8 @@ check-integration: $(INTEG_BIN) $(B)/zoomws-mock
 # Other parts of the project add test programs (any executable that prints
 # cmocka-style "[       OK ] name" lines) to EXTRA_TESTS, what they need built
 # to EXTRA_TEST_DEPS, and whole-check steps to CHECK_STEPS.
-EXTRA_TESTS := tests/install/check-install.sh $(PORTABLE_SCAN_BIN)
-EXTRA_TEST_DEPS := $(PORTABLE_SCAN_BIN)
+EXTRA_TESTS := tests/install/check-install.sh $(PORTABLE_SCAN_BIN) $(SSE2_SCAN_BIN)
+EXTRA_TEST_DEPS := $(PORTABLE_SCAN_BIN) $(SSE2_SCAN_BIN)
 CHECK_STEPS := check-header check-symbols check-examples
 -include examples/examples.mk bindings/python/python.mk tests/fuzz/fuzz.mk tests/sanitize.mk tests/bench/bench.mk \
   tests/soak/soak.mk docs/docs.mk tests/abi/abi.mk

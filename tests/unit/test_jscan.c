@@ -491,6 +491,62 @@ static void test_unescape_roundtrip(void **state)
     zbuf__free(&out);
 }
 
+/* The content of a double-encoded event: text whose only escapes are \"
+ * (the decoder's fast blocks), at every spacing and alignment, one escape
+ * straddling each block boundary in turn, with now and then an escape of
+ * another kind or a non-ASCII letter (a block decoded the slow way among fast
+ * ones). Decoded as jansson reads it, and cut strings refused. */
+static void test_decode_quote_blocks(void **state)
+{
+    (void)state;
+    for (int r = 0; r < 4000; r++) {
+        char raw[700], enc[1500];
+        size_t n = 0, e = 0;
+        int gap = 1 + r % 23, start = r / 23 % 17, count = 40 + (int)(rnd32() % 300);
+        enc[e++] = '"';
+        for (int i = 0; i < start; i++)
+            raw[n++] = enc[e++] = 'x';
+        for (int i = 0; i < count; i++) {
+            uint32_t pick = rnd32() % 64;
+            if (i % gap == 0) {
+                raw[n++] = '"', enc[e++] = '\\', enc[e++] = '"';
+            } else if (pick == 0) {
+                raw[n++] = '\n', enc[e++] = '\\', enc[e++] = 'n';
+            } else if (pick == 1) {
+                raw[n++] = '\\', enc[e++] = '\\', enc[e++] = '\\';
+            } else if (pick == 2) {
+                raw[n++] = enc[e++] = '\xc3', raw[n++] = enc[e++] = '\xa9';
+            } else {
+                raw[n++] = enc[e++] = (char)('a' + i % 26);
+            }
+        }
+        enc[e++] = '"';
+        size_t elen = e;
+        memcpy(enc + e, ",\"module\":\"message\"}", 21);
+        e += 21;
+        json_t *want = json_loadb(enc, elen, JSON_DECODE_ANY, NULL);
+        assert_non_null(want);
+        assert_int_equal(json_string_length(want), n);
+        assert_memory_equal(json_string_value(want), raw, n);
+        json_decref(want);
+        zbuf dec = {0};
+        bool nomem;
+        assert_ptr_equal(jscan__string_decode(enc, enc + e, &dec, &nomem), enc + elen);
+        assert_int_equal(dec.len, n);
+        assert_memory_equal(dec.data, raw, n);
+        assert_int_equal(dec.data[n], '\0');
+        /* cut inside: before the closing quote, and between an escape's two bytes */
+        assert_null(jscan__string_decode(enc, enc + elen - 1, &dec, &nomem));
+        for (size_t cut = elen / 2; cut < elen; cut++)
+            if (enc[cut - 1] == '\\') {
+                assert_null(jscan__string_decode(enc, enc + cut, &dec, &nomem));
+                break;
+            }
+        assert_false(nomem);
+        zbuf__free(&dec);
+    }
+}
+
 /* ------------------------------------------------------------ jscan__int */
 
 static bool int_of(const char *s, int64_t *v)
@@ -561,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_string_positions),
         cmocka_unit_test(test_unescape_cases),
         cmocka_unit_test(test_unescape_roundtrip),
+        cmocka_unit_test(test_decode_quote_blocks),
         cmocka_unit_test(test_int_limits),
     };
     return cmocka_run_group_tests_name("jscan", tests, NULL, NULL);
