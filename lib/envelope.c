@@ -158,8 +158,8 @@ int envelope__event(const char *json, size_t len, inner_event *out, zbuf *name_b
     }
     if (!s.name || *s.name != '"')
         return ZWS_E_PROTOCOL;
-    if (jscan__unescape(s.name + 1, s.name_end - 1, name_buf) < 0)
-        return ZWS_E_NOMEM;
+    if ((rc = jscan__unescape(s.name + 1, s.name_end - 1, name_buf)) < 0)
+        return rc;
     if (memchr(name_buf->data, '\0', name_buf->len))
         return ZWS_E_PROTOCOL;
     out->name = name_buf->data;

@@ -116,7 +116,8 @@ const char *zws_event_get_str(const zws_event *ev, const char *path)
         dst = s->data;
     }
     zbuf out = {dst, 0, need};
-    jscan__unescape(v + 1, vend - 1, &out);
+    if (jscan__unescape(v + 1, vend - 1, &out) < 0)
+        return NULL; /* not reached: the value was validated */
     return dst;
 }
 

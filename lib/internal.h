@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -142,8 +143,16 @@ const char *jscan__string_decode(const char *p, const char *end, zbuf *out, bool
 /* Unescapes the string body [p, end) (between the quotes, already validated:
  * ZWS_E_PROTOCOL if it was not). 0, or ZWS_E_NOMEM. */
 int jscan__unescape(const char *p, const char *end, zbuf *out);
-/* Does the scanned key [k, kend) (with its quotes) equal name[0..n)? */
-bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *name, size_t n);
+/* Does the scanned key [k, kend) (with its quotes) equal name[0..n)? Inline
+ * for keys without escapes (nearly all: most differ in length alone). */
+bool jscan__key_equals_escaped(const char *k, const char *kend, const char *name, size_t n);
+static inline bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *name,
+                                     size_t n)
+{
+    if (esc)
+        return jscan__key_equals_escaped(k, kend, name, n);
+    return (size_t)(kend - k - 2) == n && !memcmp(k + 1, name, n);
+}
 /* In the object at p: the value of member name[0..n) (the last one if repeated),
  * as [return, *vend), or NULL. Values are assumed validated already (lookups
  * in documents without a tape). */

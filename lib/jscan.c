@@ -614,10 +614,8 @@ static const char *skip(const char *p, const char *end)
     return p;
 }
 
-bool jscan__key_equals(const char *k, const char *kend, bool esc, const char *name, size_t n)
+bool jscan__key_equals_escaped(const char *k, const char *kend, const char *name, size_t n)
 {
-    if (!esc)
-        return (size_t)(kend - k - 2) == n && !memcmp(k + 1, name, n);
     const char *p = k + 1, *end = kend - 1, *want = name, *want_end = name + n;
     while (p < end) { /* decode and compare as we go: keys may be of any length */
         char tmp[4];

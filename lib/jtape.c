@@ -32,8 +32,6 @@ size_t jtape__member(const jscan_tape *t, size_t node, const char *name, size_t 
     size_t found = SIZE_MAX;
     for (size_t c = node + 1; c < t->v[node].next; c = t->v[c].next) {
         const struct jscan_node *m = &t->v[c];
-        if (!m->key_esc && m->key_end - m->key - 2 != n)
-            continue; /* most keys differ in length: no call */
         if (jscan__key_equals(t->base + m->key, t->base + m->key_end, m->key_esc, name, n))
             found = c; /* the last duplicate wins, as in jansson */
     }

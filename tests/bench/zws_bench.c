@@ -383,6 +383,49 @@ static void many_print(const struct many *m, struct slot *slots, bool ok)
            status_kb("VmHWM"));
 }
 
+/* How a `many` run connects and drives its clients: standalone ones in one
+ * epoll set, or one zws_group. */
+struct driver {
+    bool (*connect)(void *loop, struct slot *slots, long from, long to, long window,
+                    double timeout);
+    void (*pump)(void *loop, double secs);
+    void *loop;
+};
+
+/* The measuring both modes share: one client open (its descriptors tell how
+ * many fit: fds_adjust corrects the count, reserve is kept for clients still
+ * connecting), then all of them; prints the JSON fields. True if all opened. */
+static bool many_measure(struct many *m, const struct driver *d, struct slot *slots,
+                         long fds_adjust, long reserve)
+{
+    m->t0 = mono();
+    if (!d->connect(d->loop, slots, 0, 1, 1, 30))
+        die("the first client did not open", slots[0].c);
+    d->pump(d->loop, 0.5);
+    m->rss1 = status_kb("VmRSS");
+    m->fds1 = count_fds();
+    many_fit(m, m->fds1 - m->fds0 + fds_adjust, reserve);
+    m->t1 = mono();
+    bool ok = d->connect(d->loop, slots, 1, m->n, 64, 600);
+    m->t2 = mono();
+    d->pump(d->loop, 2.0); /* settle: tokens' keep-alive connections, late frees */
+    m->rssn = status_kb("VmRSS");
+    m->fdsn = count_fds();
+    many_print(m, slots, ok);
+    return ok;
+}
+
+static bool epoll_connect(void *loop, struct slot *slots, long from, long to, long window,
+                          double timeout)
+{
+    return connect_range(*(int *)loop, slots, from, to, window, timeout);
+}
+
+static void epoll_pump(void *loop, double secs)
+{
+    pump(*(int *)loop, secs);
+}
+
 static int multi(long requested)
 {
     struct many m = {.requested = requested};
@@ -393,21 +436,9 @@ static int multi(long requested)
         die("setup", NULL);
     m.rss0 = status_kb("VmRSS");
     m.fds0 = count_fds();
-    m.t0 = mono();
-    if (!connect_range(ep, slots, 0, 1, 1, 30))
-        die("the first client did not open", slots[0].c);
-    pump(ep, 0.5);
-    m.rss1 = status_kb("VmRSS");
-    m.fds1 = count_fds();
     /* descriptors per client, one more for a connecting one's libcurl socket */
-    many_fit(&m, m.fds1 - m.fds0 + 1, 64);
-    m.t1 = mono();
-    bool ok = connect_range(ep, slots, 1, m.n, 64, 600);
-    m.t2 = mono();
-    pump(ep, 2.0); /* settle: tokens' keep-alive connections, late frees */
-    m.rssn = status_kb("VmRSS");
-    m.fdsn = count_fds();
-    many_print(&m, slots, ok);
+    struct driver d = {epoll_connect, epoll_pump, &ep};
+    bool ok = many_measure(&m, &d, slots, 1, 64);
     printf("}\n");
     fflush(stdout);
     for (long i = 0; i < m.n; i++)
@@ -420,9 +451,10 @@ static int multi(long requested)
 /* ---------------------------------------------------------- one group */
 
 /* connect_range and pump for a zws_group: one fd, one dispatch for all. */
-static bool group_connect_range(zws_group *grp, struct slot *slots, long from, long to,
-                                long window, double timeout)
+static bool group_connect_range(void *loop, struct slot *slots, long from, long to, long window,
+                                double timeout)
 {
+    zws_group *grp = loop;
     long next = from;
     double deadline = mono() + timeout;
     struct pollfd p = {.fd = zws_group_get_fd(grp), .events = POLLIN};
@@ -443,8 +475,9 @@ static bool group_connect_range(zws_group *grp, struct slot *slots, long from, l
     return g_open >= to;
 }
 
-static void group_pump(zws_group *grp, double secs)
+static void group_pump(void *loop, double secs)
 {
+    zws_group *grp = loop;
     struct pollfd p = {.fd = zws_group_get_fd(grp), .events = POLLIN};
     double end = mono() + secs;
     for (double t = mono(); t < end; t = mono()) {
@@ -467,21 +500,9 @@ static int group(long requested, long hold_s)
     zws_group *grp = zws_group_new();
     if (!grp)
         die("zws_group_new", NULL);
-    m.t0 = mono();
-    if (!group_connect_range(grp, slots, 0, 1, 1, 30))
-        die("the first client did not open", slots[0].c);
-    group_pump(grp, 0.5);
-    m.rss1 = status_kb("VmRSS");
-    m.fds1 = count_fds();
     /* the group's own three aside; 64 connecting, libcurl's few sockets each */
-    many_fit(&m, m.fds1 - m.fds0 - 3, 64 + 64 * 4);
-    m.t1 = mono();
-    bool ok = group_connect_range(grp, slots, 1, m.n, 64, 600);
-    m.t2 = mono();
-    group_pump(grp, 2.0);
-    m.rssn = status_kb("VmRSS");
-    m.fdsn = count_fds();
-    many_print(&m, slots, ok);
+    struct driver d = {group_connect_range, group_pump, grp};
+    bool ok = many_measure(&m, &d, slots, -3, 64 + 64 * 4);
     long n = m.n;
     if (hold_s > 0) {
         /* heartbeats every 30 s keep them open; a drop would show as failures or fewer open */
